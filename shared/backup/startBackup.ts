@@ -1,0 +1,77 @@
+import type { AppServices } from '../app/appServices';
+import { HsmRequestError } from '../hsm/HsmRequestError';
+import type { BackupRecord } from '../ledger/BackupRecord';
+import type { Logger } from '../log/Logger';
+import type { StartBackupInput, StartBackupResult } from './BackupCycle';
+import { storageTargetFor } from './storageTarget';
+
+/**
+ * Registers the attempt in the ledger, then starts the HSM backup and records its job id the
+ * moment the service accepts it. The service has no job listing, so that row is the only way a
+ * re-run after a crash can find the job again: a re-run adopts the recorded job instead of
+ * starting a second one.
+ *
+ * Retriable failures (network, 429, 5xx) come back as `unavailable` with the service's
+ * Retry-After, so the orchestration waits on a durable timer; a 409 or a permanent refusal comes
+ * back as `refused`, to be recorded. Storage failures are thrown, for the activity retry.
+ */
+export async function startBackup(
+  services: AppServices,
+  input: StartBackupInput,
+  log: Logger,
+): Promise<StartBackupResult> {
+  const { ledger, hsm } = services;
+  const fresh: BackupRecord = {
+    hsmName: input.hsmName,
+    attemptId: input.attemptId,
+    trigger: input.trigger,
+    occurrence: new Date(input.occurrence),
+    instanceId: input.instanceId,
+    requestedBy: input.requestedBy,
+    status: 'Starting',
+    createdAt: new Date(),
+  };
+  const { created, record } = await ledger.createBackup(fresh);
+  if (!created) {
+    if (record.jobId && record.status === 'InProgress') {
+      log.info(
+        `Backup ${record.attemptId}: adopting job ${record.jobId} recorded by an earlier run.`,
+      );
+      return { outcome: 'started', jobId: record.jobId, adopted: true };
+    }
+    if (record.status !== 'Starting') {
+      log.info(
+        `Backup ${record.attemptId}: already recorded as ${record.status}; not starting again.`,
+      );
+      return { outcome: 'already-recorded', status: record.status, jobId: record.jobId };
+    }
+    // A row with no job id: an earlier run stopped before the service accepted a start.
+    log.warn(`Backup ${record.attemptId}: earlier run left no job id; starting the backup now.`);
+  }
+
+  const target = await storageTargetFor(services, 'backup', input.sasValidityMs);
+  let jobId: string;
+  let retryAfterSeconds: number | undefined;
+  try {
+    ({ jobId, retryAfterSeconds } = await hsm.beginFullBackup(target));
+  } catch (error) {
+    if (!(error instanceof HsmRequestError)) throw error;
+    if (error.kind === 'retriable') {
+      log.warn(`Backup ${input.attemptId}: could not start yet: ${error.message}`);
+      const { retryAfterSeconds: wait } = error.details;
+      return { outcome: 'unavailable', reason: error.message, retryAfterSeconds: wait };
+    }
+    const busy = error.kind === 'conflict';
+    log.warn(`Backup ${input.attemptId}: the HSM refused the start: ${error.message}`);
+    return {
+      outcome: 'refused',
+      failureCode: busy ? 'HsmBusy' : 'StartRefused',
+      reason: busy
+        ? `the HSM was busy with another operation and refused to start a backup (${error.message})`
+        : error.message,
+    };
+  }
+  await ledger.saveBackup({ ...record, status: 'InProgress', jobId, instanceId: input.instanceId });
+  log.info(`Backup ${input.attemptId}: the HSM accepted job ${jobId}.`);
+  return { outcome: 'started', jobId, retryAfterSeconds, adopted: false };
+}

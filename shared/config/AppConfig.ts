@@ -1,0 +1,48 @@
+import type { CronSchedule } from '../schedule/ncrontab';
+
+/** How the HSM reaches the backup container. */
+export type HsmStorageAccess = 'sas' | 'managed-identity';
+
+/** How the app signs the container SAS it hands to the HSM, and authenticates to storage. */
+export type StorageAuth = 'user-delegation' | 'account-key';
+
+/** Every app setting, validated once at start-up. Handlers never read `process.env`. */
+export interface AppConfig {
+  readonly hsm: {
+    readonly url: URL;
+    readonly name: string;
+    readonly apiVersion: string;
+    /** Whether the challenge's resource must match the HSM host (relaxed only for loopback). */
+    readonly verifyChallengeResource: boolean;
+    readonly requestTimeoutMs: number;
+    /** Extra CA certificate (PEM) to trust for the HSM endpoint: the local emulator only. */
+    readonly caCertPem?: string;
+    readonly storageAccess: HsmStorageAccess;
+  };
+  readonly storage: {
+    readonly blobUrl: URL;
+    readonly accountName: string;
+    readonly container: string;
+    readonly auth: StorageAuth;
+    /** Present only with account-key auth. Never logged. */
+    readonly accountKey?: string;
+    readonly tableUrl: URL;
+    readonly ledgerTable: string;
+  };
+  readonly schedule: CronSchedule;
+  readonly retention: {
+    readonly keepLast: number;
+  };
+  readonly polling: {
+    readonly firstIntervalMs: number;
+    readonly maxIntervalMs: number;
+    readonly deadlineMs: number;
+  };
+  /** The token credential: the app's managed identity in Azure, a static one on this machine. */
+  readonly credential:
+    | { readonly kind: 'managed-identity'; readonly clientId?: string }
+    | {
+        readonly kind: 'local-static';
+      };
+  readonly taskHub: string;
+}

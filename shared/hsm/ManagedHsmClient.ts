@@ -75,16 +75,16 @@ export class ManagedHsmClient {
   }
 
   /** Starts a full backup of the HSM into the container. */
-  beginFullBackup(target: StorageTarget, options: CallOptions = {}): Promise<StartedJob> {
+  async beginFullBackup(target: StorageTarget, options: CallOptions = {}): Promise<StartedJob> {
     return this.start('start backup', 'POST', '/backup', storageBody(target), options);
   }
 
-  getBackupStatus(jobId: string, options: CallOptions = {}): Promise<HsmJob> {
+  async getBackupStatus(jobId: string, options: CallOptions = {}): Promise<HsmJob> {
     return this.status('backup status', `/backup/${encodeJobId(jobId)}/pending`, options);
   }
 
   /** Starts a full restore from a folder: this wipes the HSM and returns it to the backup. */
-  beginFullRestore(
+  async beginFullRestore(
     target: StorageTarget,
     folder: string,
     options: CallOptions = {},
@@ -93,12 +93,12 @@ export class ManagedHsmClient {
     return this.start('start restore', 'PUT', '/restore', body, options);
   }
 
-  getRestoreStatus(jobId: string, options: CallOptions = {}): Promise<HsmJob> {
+  async getRestoreStatus(jobId: string, options: CallOptions = {}): Promise<HsmJob> {
     return this.status('restore status', `/restore/${encodeJobId(jobId)}/pending`, options);
   }
 
   /** Restores every version of one key from a backup folder; polled as a restore job. */
-  beginSelectiveKeyRestore(
+  async beginSelectiveKeyRestore(
     keyName: string,
     target: StorageTarget,
     folder: string,
@@ -114,13 +114,13 @@ export class ManagedHsmClient {
   }
 
   /** The service's own check that a backup could run (7.6+); polled as a backup job. */
-  beginPreBackupCheck(target: StorageTarget, options: CallOptions = {}): Promise<StartedJob> {
+  async beginPreBackupCheck(target: StorageTarget, options: CallOptions = {}): Promise<StartedJob> {
     this.requirePreChecks('pre-backup check');
     return this.start('pre-backup check', 'POST', '/prebackup', storageBody(target), options);
   }
 
   /** The service's own check that a restore could run (7.6+); polled as a restore job. */
-  beginPreRestoreCheck(
+  async beginPreRestoreCheck(
     target: StorageTarget,
     folder: string,
     options: CallOptions = {},

@@ -1,0 +1,89 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { startEmulator, type RunningEmulator } from '../emulator';
+import { startLocalHost, type LocalHost } from '../host';
+import { startAzurite, type RunningAzurite } from '../storage/startAzurite';
+import { applySettings, wiringSettings } from './sandboxSettings';
+import type { SandboxArgs } from './sandboxArgs';
+import { SimulatedClock } from './SimulatedClock';
+
+export interface Sandbox {
+  readonly host: LocalHost;
+  readonly emulator?: RunningEmulator;
+  readonly azurite: RunningAzurite;
+  readonly clock: SimulatedClock;
+  readonly functionKey: string;
+  stop(): Promise<void>;
+}
+
+/** Where `package.json` lives: the host loads the compiled app from there, as Azure would. */
+export const appRoot = resolve(__dirname, '..', '..', '..');
+
+/** Keys the emulated HSM holds from the start, so backups and restores carry real material. */
+const sandboxKeys = ['payments-signing', 'tokenization', 'backup-canary'];
+
+/**
+ * Starts Azurite (fresh data), the emulated HSM (unless an outside one is given), and the local
+ * host with the app loaded; in that order, so each part's settings exist before the next starts.
+ */
+export async function startSandbox(
+  args: SandboxArgs,
+  log: (line: string) => void,
+): Promise<Sandbox> {
+  const workDir = mkdtempSync(join(tmpdir(), 'hsm-backup-sandbox-'));
+  const clock = new SimulatedClock();
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const step of stops.reverse()) await step().catch(() => undefined);
+    rmSync(workDir, { recursive: true, force: true });
+  };
+  try {
+    const azurite = await startAzurite({
+      dataDir: join(workDir, 'azurite'),
+      ports: args.autoPorts ? undefined : { blob: 10000, queue: 10001, table: 10002 },
+    });
+    stops.push(() => azurite.stop());
+
+    const hsmName = process.env.HSM_NAME?.trim() || 'contoso';
+    let emulator: RunningEmulator | undefined;
+    let hsm: { url: string; name: string; caCertFile?: string };
+    if (args.hsmUrl) {
+      hsm = { url: args.hsmUrl, name: hsmName };
+    } else {
+      emulator = await startEmulator({
+        hsmName,
+        jobDurationMs: 1500,
+        now: clock.now,
+        log: args.verbose ? (line) => log(`[hsm] ${line}`) : undefined,
+      });
+      stops.push(() => emulator!.stop());
+      for (const key of sandboxKeys) emulator.createKey(key);
+      const caCertFile = join(workDir, 'emulator-ca.pem');
+      writeFileSync(caCertFile, emulator.caCertPem);
+      hsm = { url: emulator.url, name: hsmName, caCertFile };
+    }
+    applySettings(process.env, wiringSettings(azurite, hsm));
+
+    const functionKey =
+      process.env.LOCAL_FUNCTION_KEY?.trim() || randomBytes(24).toString('base64url');
+    const host = await startLocalHost({
+      appRoot,
+      port: args.autoPorts ? 0 : 7071,
+      functionKey,
+      clock: clock.now,
+      runTimers: args.serve,
+      log: (record) => {
+        if (args.verbose || record.level === 'error' || record.level === 'warning') {
+          log(`[${record.functionName ?? 'host'}] ${record.message}`);
+        }
+      },
+    });
+    stops.push(() => host.stop());
+    return { host, emulator, azurite, clock, functionKey, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

@@ -4,11 +4,8 @@ import { appConfig } from '../shared/app/appConfig';
 import { now } from '../shared/app/clock';
 import { startBackupCycle } from '../shared/backup/startBackupCycle';
 import { contextLogger } from '../shared/log/Logger';
-import {
-  describeSchedule,
-  latestOccurrenceAtOrBefore,
-  nextOccurrences,
-} from '../shared/schedule/ncrontab';
+import { describeSchedule, nextOccurrences } from '../shared/schedule/ncrontab';
+import { occurrenceOfFiring } from '../shared/schedule/occurrenceOfFiring';
 
 // Loading the configuration here makes bad settings fail the app at start-up, naming them.
 const config = appConfig();
@@ -27,14 +24,9 @@ app.timer('backupTimer', {
   extraInputs: [df.input.durableClient()],
   handler: async (timer: Timer, context: InvocationContext) => {
     const log = contextLogger(context);
-    const firedAt = now();
     // The occurrence, not the firing time, identifies the backup: a duplicate or past-due firing
     // for an occurrence that already has a backup finds its ledger row instead of starting again.
-    const occurrence =
-      latestOccurrenceAtOrBefore(
-        config.schedule,
-        new Date(firedAt.getTime() + earlyFiringToleranceMs),
-      ) ?? firedAt;
+    const occurrence = occurrenceOfFiring(config.schedule, now(), earlyFiringToleranceMs);
     if (timer.isPastDue)
       log.warn(`Backup timer is past due; running for ${occurrence.toISOString()}.`);
     await startBackupCycle(df.getClient(context), config, { trigger: 'schedule', occurrence }, log);

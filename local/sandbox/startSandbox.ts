@@ -1,3 +1,4 @@
+import { BlobServiceClient } from '@azure/storage-blob';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,12 @@ export interface Sandbox {
   readonly clock: SimulatedClock;
   readonly functionKey: string;
   stop(): Promise<void>;
+}
+
+/** The container exists before the app runs, as the deployment would have created it. */
+async function createContainer(name: string, azurite: RunningAzurite): Promise<void> {
+  const service = BlobServiceClient.fromConnectionString(azurite.connectionString);
+  await service.getContainerClient(name).createIfNotExists();
 }
 
 /** Where `package.json` lives: the host loads the compiled app from there, as Azure would. */
@@ -65,6 +72,7 @@ export async function startSandbox(
       hsm = { url: emulator.url, name: hsmName, caCertFile };
     }
     applySettings(process.env, wiringSettings(azurite, hsm));
+    await createContainer(process.env.BACKUP_CONTAINER ?? '', azurite);
 
     const functionKey =
       process.env.LOCAL_FUNCTION_KEY?.trim() || randomBytes(24).toString('base64url');
@@ -75,7 +83,7 @@ export async function startSandbox(
       clock: clock.now,
       runTimers: args.serve,
       log: (record) => {
-        if (args.verbose || record.level === 'error' || record.level === 'warning') {
+        if (args.verbose || ['warning', 'error', 'critical'].includes(record.level)) {
           log(`[${record.functionName ?? 'host'}] ${record.message}`);
         }
       },

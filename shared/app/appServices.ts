@@ -2,6 +2,9 @@ import type { AppConfig } from '../config/AppConfig';
 import { createCredential } from '../auth/createCredential';
 import { ManagedHsmClient } from '../hsm/ManagedHsmClient';
 import { BackupLedger } from '../ledger/BackupLedger';
+import { LedgerTable } from '../ledger/LedgerTable';
+import { OperationLock } from '../ledger/OperationLock';
+import { RestoreLedger } from '../ledger/RestoreLedger';
 import { createStorageClients, type StorageClients } from '../storage/storageClients';
 import { appConfig } from './appConfig';
 
@@ -11,6 +14,8 @@ export interface AppServices {
   readonly hsm: ManagedHsmClient;
   readonly storage: StorageClients;
   readonly ledger: BackupLedger;
+  readonly lock: OperationLock;
+  readonly restores: RestoreLedger;
 }
 
 let services: AppServices | undefined;
@@ -29,5 +34,13 @@ export function createServices(config: AppConfig): AppServices {
     caCertPem: config.hsm.caCertPem,
   });
   const storage = createStorageClients(config.storage, credential);
-  return { config, hsm, storage, ledger: new BackupLedger(storage.ledgerTable) };
+  const table = new LedgerTable(storage.ledgerTable);
+  return {
+    config,
+    hsm,
+    storage,
+    ledger: new BackupLedger(table),
+    lock: new OperationLock(table),
+    restores: new RestoreLedger(table),
+  };
 }

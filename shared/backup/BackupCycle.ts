@@ -13,6 +13,11 @@ export interface BackupCycleInput {
   /** Whether to apply retention after a success (not for a restore's safety backup). */
   readonly prune: boolean;
   /**
+   * Set when the cycle runs inside another operation that already holds the HSM's lock (a
+   * restore's safety backup): the holder's instance id. Otherwise the cycle takes the lock itself.
+   */
+  readonly lockHolder?: string;
+  /**
    * Poll timing, fixed when the cycle starts so that a settings change while it runs cannot make
    * a replay take a different path.
    */
@@ -53,7 +58,7 @@ export type StartBackupResult =
     }
   | {
       readonly outcome: 'refused';
-      readonly failureCode: 'HsmBusy' | 'StartRefused';
+      readonly failureCode: 'HsmBusy' | 'StartRefused' | 'ContainerMissing';
       readonly reason: string;
     };
 
@@ -116,7 +121,8 @@ export interface PruneSummary {
 export interface BackupCycleResult {
   readonly hsmName: string;
   readonly attemptId: string;
-  readonly status: 'Succeeded' | 'Failed' | 'Unknown';
+  /** `Skipped`: another operation held the HSM, nothing was sent to it. */
+  readonly status: 'Succeeded' | 'Failed' | 'Unknown' | 'Skipped';
   readonly jobId?: string;
   readonly folder?: string;
   readonly failureCode?: string;
@@ -129,7 +135,16 @@ export const activityNames = {
   checkBackupJob: 'checkBackupJobActivity',
   recordBackupOutcome: 'recordBackupOutcomeActivity',
   pruneBackups: 'pruneBackupsActivity',
+  recordSkip: 'recordSkipActivity',
 } as const;
+
+export interface RecordSkipInput {
+  readonly hsmName: string;
+  readonly attemptId: string;
+  readonly occurrence: string;
+  readonly instanceId: string;
+  readonly reason: string;
+}
 
 export const orchestratorNames = { backupCycle: 'backupCycleOrchestrator' } as const;
 
@@ -141,4 +156,9 @@ export function backupInstanceId(hsmName: string): string {
 /** The SAS outlives the poll deadline, plus a margin for the last poll and clock skew. */
 export function sasValidityFor(polling: PollTiming): number {
   return polling.deadlineMs + 30 * 60_000;
+}
+
+/** A lock lease outlives everything an operation waits for; it lapses only after a lost run. */
+export function lockLeaseFor(polling: PollTiming): number {
+  return 2 * polling.deadlineMs + 60 * 60_000;
 }

@@ -1,133 +1,153 @@
-import * as df from 'durable-functions';
-import type { OrchestrationContext } from 'durable-functions';
-import type { Task } from 'durable-functions';
+import type { OrchestrationContext, Task } from 'durable-functions';
 import { attemptIdFor } from '../ledger/rowKeys';
+import { activityRetry, pollJob, replaySafeLog, startJob } from '../orchestration/jobSteps';
+import {
+  lockActivityNames,
+  type AcquireLockInput,
+  type AcquireLockResult,
+} from '../orchestration/lockActivities';
 import {
   activityNames,
+  lockLeaseFor,
   sasValidityFor,
   type BackupCycleInput,
   type BackupCycleResult,
-  type JobCheck,
   type PruneSummary,
   type RecordedOutcome,
   type RecordOutcomeInput,
+  type RecordSkipInput,
+  type StartBackupInput,
   type StartBackupResult,
 } from './BackupCycle';
-import { maxStartAttempts, nextPollTime } from './pollPlan';
 
 /**
- * One backup cycle of one HSM: start the backup, wait for it with durable timers, record the
- * outcome, and prune by retention only after a success. Time comes only from
- * `context.df.currentUtcDateTime`; the activities do all the I/O.
+ * One backup cycle of one HSM: take the HSM's lock, start the backup, wait for it with durable
+ * timers, record the outcome, prune by retention only after a success, release the lock. Time
+ * comes only from `context.df.currentUtcDateTime`; the activities do all the I/O.
  */
 export function* backupCycleOrchestrator(
   context: OrchestrationContext,
 ): Generator<Task, BackupCycleResult, unknown> {
   const input = context.df.getInput<BackupCycleInput>();
   const { instanceId } = context.df;
-  const startedAt = context.df.currentUtcDateTime;
   const attemptId = attemptIdFor(new Date(input.occurrence), input.trigger);
-  const log = (message: string) => {
-    if (!context.df.isReplaying) context.log(`[${instanceId}] ${message}`);
-  };
-  // Activities fail only when storage or the Functions runtime does: retry those a few times.
-  const retry = new df.RetryOptions(Math.min(input.polling.firstIntervalMs, 30_000), 4);
-  retry.backoffCoefficient = 2;
-  retry.maxRetryIntervalInMilliseconds = input.polling.maxIntervalMs;
+  const log = replaySafeLog(context);
+  const retry = activityRetry(input.polling);
 
+  // 0. One operation per HSM: a restore in progress means this occurrence is skipped, recorded.
+  if (!input.lockHolder) {
+    const lock = (yield context.df.callActivityWithRetry(lockActivityNames.acquire, retry, {
+      hsmName: input.hsmName,
+      instanceId,
+      operation: 'backup',
+      detail: `backup for ${input.occurrence}`,
+      leaseMs: lockLeaseFor(input.polling),
+    } satisfies AcquireLockInput)) as AcquireLockResult;
+    if (!lock.acquired) {
+      const { heldBy } = lock;
+      const reason =
+        `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}` +
+        (heldBy.detail ? ` (${heldBy.detail})` : '');
+      yield context.df.callActivityWithRetry(activityNames.recordSkip, retry, {
+        hsmName: input.hsmName,
+        attemptId,
+        occurrence: input.occurrence,
+        instanceId,
+        reason,
+      } satisfies RecordSkipInput);
+      log(`backup ${attemptId} skipped: ${reason}`);
+      context.df.setCustomStatus({ phase: 'done', attemptId, status: 'Skipped' });
+      return { hsmName: input.hsmName, attemptId, status: 'Skipped', reason };
+    }
+  }
+
+  let result: BackupCycleResult;
+  try {
+    result = yield* runCycle(context, input, attemptId, log);
+  } finally {
+    if (!input.lockHolder) {
+      yield context.df.callActivityWithRetry(lockActivityNames.release, retry, {
+        hsmName: input.hsmName,
+        instanceId,
+      });
+    }
+  }
+  return result;
+}
+
+function* runCycle(
+  context: OrchestrationContext,
+  input: BackupCycleInput,
+  attemptId: string,
+  log: (message: string) => void,
+): Generator<Task, BackupCycleResult, unknown> {
+  const { instanceId } = context.df;
+  const startedAt = context.df.currentUtcDateTime;
+  const retry = activityRetry(input.polling);
+  const base = { hsmName: input.hsmName, attemptId };
   const record = function* (
     outcome: Omit<RecordOutcomeInput, 'hsmName' | 'attemptId'>,
   ): Generator<Task, RecordedOutcome, unknown> {
-    const recorded = (yield context.df.callActivityWithRetry(
-      activityNames.recordBackupOutcome,
-      retry,
-      {
-        hsmName: input.hsmName,
-        attemptId,
-        ...outcome,
-      },
-    )) as RecordedOutcome;
-    return recorded;
+    return (yield context.df.callActivityWithRetry(activityNames.recordBackupOutcome, retry, {
+      ...base,
+      ...outcome,
+    } satisfies RecordOutcomeInput)) as RecordedOutcome;
   };
 
   // 1. Start (or adopt) the job, waiting out throttling and outages with durable timers.
   context.df.setCustomStatus({ phase: 'starting', attemptId });
-  let start: StartBackupResult | undefined;
-  for (let attempt = 1; ; attempt++) {
-    start = (yield context.df.callActivityWithRetry(activityNames.startBackup, retry, {
-      hsmName: input.hsmName,
-      attemptId,
+  const start = yield* startJob<StartBackupResult>(
+    context,
+    activityNames.startBackup,
+    {
+      ...base,
       trigger: input.trigger,
       occurrence: input.occurrence,
       instanceId,
       requestedBy: input.requestedBy,
       sasValidityMs: sasValidityFor(input.polling),
-    })) as StartBackupResult;
-    if (start.outcome !== 'unavailable' || attempt >= maxStartAttempts) break;
-    const wait = nextPollTime(
-      context.df.currentUtcDateTime,
-      startedAt,
-      attempt - 1,
-      input.polling,
-      start.retryAfterSeconds,
-    );
-    if (!wait) break;
-    log(
-      `start attempt ${attempt} of ${attemptId} got no answer (${start.reason}); retrying at ${wait.toISOString()}`,
-    );
-    yield context.df.createTimer(wait);
-  }
-
+    } satisfies StartBackupInput,
+    input.polling,
+    startedAt,
+    log,
+  );
   if (start.outcome === 'already-recorded') {
-    log(`attempt ${attemptId} was already recorded as ${start.status}; nothing to do`);
-    return {
-      hsmName: input.hsmName,
-      attemptId,
-      status: terminal(start.status),
-      jobId: start.jobId,
-    };
+    log(`backup ${attemptId} was already recorded as ${start.status}; nothing to do`);
+    const status =
+      start.status === 'Succeeded' || start.status === 'Failed' ? start.status : 'Unknown';
+    return { ...base, status, jobId: start.jobId };
   }
   if (start.outcome === 'unavailable' || start.outcome === 'refused') {
     const failureCode = start.outcome === 'refused' ? start.failureCode : 'HsmUnavailable';
     const recorded = yield* record({ status: 'Failed', failureCode, reason: start.reason });
     log(`backup ${attemptId} not started: ${failureCode}: ${start.reason}`);
-    return { hsmName: input.hsmName, attemptId, ...recorded, failureCode };
+    return { ...base, ...recorded, failureCode };
   }
 
   // 2. Poll the job until it finishes, the service forgets it, or the deadline passes.
   const { jobId } = start;
   log(`backup ${attemptId} running as job ${jobId}${start.adopted ? ' (adopted)' : ''}`);
   context.df.setCustomStatus({ phase: 'waiting', attemptId, jobId });
-  let check: JobCheck | undefined;
-  let retryAfterSeconds = start.retryAfterSeconds;
-  for (let polls = 0; ; polls++) {
-    const at = nextPollTime(
-      context.df.currentUtcDateTime,
-      startedAt,
-      polls,
-      input.polling,
-      retryAfterSeconds,
-    );
-    if (!at) break;
-    yield context.df.createTimer(at);
-    check = (yield context.df.callActivityWithRetry(activityNames.checkBackupJob, retry, {
-      hsmName: input.hsmName,
-      jobId,
-    })) as JobCheck;
-    if (check.state === 'finished' || check.state === 'not-found') break;
-    retryAfterSeconds = check.retryAfterSeconds;
-  }
+  const check = yield* pollJob(
+    context,
+    activityNames.checkBackupJob,
+    { hsmName: input.hsmName, jobId },
+    input.polling,
+    startedAt,
+    start.retryAfterSeconds,
+  );
 
   // 3. Record what we learned. Only the service's word makes a success or a failure.
   context.df.setCustomStatus({ phase: 'recording', attemptId, jobId });
   let recorded: RecordedOutcome;
   if (check?.state === 'finished') {
     const status = check.status === 'Canceled' ? 'Failed' : check.status;
+    const failureCode =
+      status === 'Succeeded' ? undefined : status === 'Unknown' ? 'UnknownStatus' : 'JobFailed';
     recorded = yield* record({
       jobId,
       status,
-      failureCode:
-        status === 'Succeeded' ? undefined : status === 'Unknown' ? 'UnknownStatus' : 'JobFailed',
+      failureCode,
       reason: check.reason,
       startTime: check.startTime,
       endTime: check.endTime,
@@ -141,14 +161,12 @@ export function* backupCycleOrchestrator(
       reason: check.reason,
     });
   } else {
-    const reason =
-      `the job was still running (or unreachable) when the ${Math.round(input.polling.deadlineMs / 1000)} s ` +
-      `deadline passed; it may still finish`;
+    const seconds = Math.round(input.polling.deadlineMs / 1000);
+    const reason = `the job was still running (or unreachable) when the ${seconds} s deadline passed; it may still finish`;
     recorded = yield* record({ jobId, status: 'Unknown', failureCode: 'DeadlinePassed', reason });
   }
-  log(
-    `backup ${attemptId} job ${jobId} ended ${recorded.status}${recorded.folder ? ` in ${recorded.folder}` : ''}`,
-  );
+  const where = recorded.folder ? ` in ${recorded.folder}` : '';
+  log(`backup ${attemptId} job ${jobId} ended ${recorded.status}${where}`);
 
   // 4. Prune, only after a success, and never for a restore's safety backup.
   let prune: PruneSummary | undefined;
@@ -160,9 +178,5 @@ export function* backupCycleOrchestrator(
     })) as PruneSummary;
   }
   context.df.setCustomStatus({ phase: 'done', attemptId, jobId, status: recorded.status });
-  return { hsmName: input.hsmName, attemptId, jobId, ...recorded, prune };
-}
-
-function terminal(status: string): BackupCycleResult['status'] {
-  return status === 'Succeeded' || status === 'Failed' ? status : 'Unknown';
+  return { ...base, jobId, ...recorded, prune };
 }

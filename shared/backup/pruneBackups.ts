@@ -1,3 +1,4 @@
+import { now } from '../app/clock';
 import type { AppServices } from '../app/appServices';
 import type { Logger } from '../log/Logger';
 import { decideRetention, type RetentionCandidate } from '../retention/decideRetention';
@@ -38,7 +39,7 @@ export async function pruneBackups(
     const result = await deleteFolder(storage.container, backup.folder);
     blobsDeleted += result.deleted;
     if (result.remaining === 0 && result.held.length === 0 && result.failed.length === 0) {
-      await ledger.markPruned(input.hsmName, backup.attemptId, new Date());
+      await ledger.markPruned(input.hsmName, backup.attemptId, now());
       prunedFolders.push(backup.folder);
       log.info(`Retention: pruned ${backup.folder} (${result.deleted} blobs deleted).`);
     } else if (result.held.length > 0) {

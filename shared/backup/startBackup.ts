@@ -1,3 +1,4 @@
+import { now } from '../app/clock';
 import type { AppServices } from '../app/appServices';
 import { HsmRequestError } from '../hsm/HsmRequestError';
 import type { BackupRecord } from '../ledger/BackupRecord';
@@ -29,7 +30,7 @@ export async function startBackup(
     instanceId: input.instanceId,
     requestedBy: input.requestedBy,
     status: 'Starting',
-    createdAt: new Date(),
+    createdAt: now(),
   };
   const { created, record } = await ledger.createBackup(fresh);
   if (!created) {
@@ -49,6 +50,18 @@ export async function startBackup(
     log.warn(`Backup ${record.attemptId}: earlier run left no job id; starting the backup now.`);
   }
 
+  // The HSM would accept the job and fail it later with ContainerNotFound; say it plainly now.
+  if (!(await services.storage.container.exists())) {
+    const container = services.config.storage.container;
+    log.error(`Backup ${input.attemptId}: container ${container} does not exist.`);
+    return {
+      outcome: 'refused',
+      failureCode: 'ContainerMissing',
+      reason:
+        `the backup container "${container}" does not exist in ${services.config.storage.accountName}; ` +
+        `create it (the deployment does) or fix BACKUP_CONTAINER`,
+    };
+  }
   const target = await storageTargetFor(services, 'backup', input.sasValidityMs);
   let jobId: string;
   let retryAfterSeconds: number | undefined;

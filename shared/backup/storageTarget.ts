@@ -19,7 +19,7 @@ export async function storageTargetFor(
     services.config.storage,
     services.storage.blobService,
     purpose,
-    new Date(),
+    new Date(), // SAS validity is checked by storage against the real clock, never a simulated one.
     validForMs,
   );
   return { containerUrl, sasToken: sas.token };

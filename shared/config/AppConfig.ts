@@ -44,5 +44,13 @@ export interface AppConfig {
     | {
         readonly kind: 'local-static';
       };
+  readonly restore: {
+    /** Whether the restore endpoints answer at all (off unless an operator turns them on). */
+    readonly enabled: boolean;
+    /** How old the latest successful backup may be when a full restore starts (at most 30 min). */
+    readonly maxBackupAgeMs: number;
+    /** App roles allowed to restore, beside the function key; empty: the key alone. */
+    readonly allowedRoles: readonly string[];
+  };
   readonly taskHub: string;
 }

@@ -49,6 +49,7 @@ export function loadConfig(source: SettingsSource): AppConfig {
     );
   }
   const credential = readCredential(read, hsm?.url, storage?.blobUrl);
+  const restore = readRestore(read);
   const taskHub = read.raw('DURABLE_TASK_HUB') ?? 'hsmbackup';
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) {
     read.fail(
@@ -67,6 +68,7 @@ export function loadConfig(source: SettingsSource): AppConfig {
     retention: { keepLast },
     polling,
     credential,
+    restore,
     taskHub,
   });
 }
@@ -310,6 +312,33 @@ function readCredential(
     );
   }
   return { kind: 'local-static' };
+}
+
+function readRestore(read: SettingReader): AppConfig['restore'] {
+  const enabled = read.boolean('RESTORE_ENABLED', false);
+  // The service demands a full backup within the last 30 minutes: the limit may be tightened,
+  // never loosened.
+  const maxBackupAgeMs = read.integer('RESTORE_MAX_BACKUP_AGE_MINUTES', 30, 1, 30) * 60_000;
+  const rolesText = read.raw('RESTORE_ALLOWED_ROLES');
+  const allowedRoles = rolesText === undefined ? [] : rolesText.split(',').map((r) => r.trim());
+  if (allowedRoles.some((role) => !/^[A-Za-z0-9._-]{1,120}$/.test(role))) {
+    read.fail(
+      'RESTORE_ALLOWED_ROLES',
+      `RESTORE_ALLOWED_ROLES must be a comma-separated list of app role names (letters, digits, ` +
+        `'.', '_', '-'); got "${rolesText}".`,
+    );
+  }
+  // The principal header that roles are read from can be forged by any caller unless App Service
+  // authentication sits in front of the app and strips it.
+  if (allowedRoles.length > 0 && !read.boolean('WEBSITE_AUTH_ENABLED', false)) {
+    read.fail(
+      ['RESTORE_ALLOWED_ROLES', 'WEBSITE_AUTH_ENABLED'],
+      'RESTORE_ALLOWED_ROLES is set but App Service authentication is off ' +
+        '(WEBSITE_AUTH_ENABLED is not "true"): the principal header could be forged. Turn on ' +
+        'App Service authentication, or unset RESTORE_ALLOWED_ROLES.',
+    );
+  }
+  return { enabled, maxBackupAgeMs, allowedRoles };
 }
 
 function withoutTrailingSlash(url: URL): URL {

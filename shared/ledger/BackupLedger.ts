@@ -5,6 +5,7 @@ import {
   type TableEntity,
 } from '@azure/data-tables';
 import type { BackupRecord, LatestSuccess } from './BackupRecord';
+import type { LedgerTable } from './LedgerTable';
 import {
   backupRowKey,
   backupRowPrefix,
@@ -25,17 +26,14 @@ type Entity = TableEntity<Record<string, unknown>>;
  *   same transaction as the attempt's outcome, so "latest success" is a top-1 range query.
  */
 export class BackupLedger {
-  private tableReady?: Promise<void>;
+  private readonly table: TableClient;
 
-  constructor(private readonly table: TableClient) {}
+  constructor(private readonly ledger: LedgerTable) {
+    this.table = ledger.client;
+  }
 
-  /** Creates the table once per process; an existing table is the expected case. */
   ensureTable(): Promise<void> {
-    this.tableReady ??= this.table.createTable().catch((error: unknown) => {
-      this.tableReady = undefined;
-      throw error;
-    });
-    return this.tableReady;
+    return this.ledger.ready();
   }
 
   async getBackup(hsmName: string, attemptId: string): Promise<BackupRecord | undefined> {
@@ -118,6 +116,30 @@ export class BackupLedger {
       queryOptions: { filter: rowFamilyFilter(hsmName, backupRowPrefix) },
     });
     for await (const row of rows) yield fromEntity(row);
+  }
+
+  /**
+   * Records that an occurrence was skipped because another operation held the HSM. A skip is not
+   * an attempt (nothing was sent to the HSM), so it lives in its own `skip_` rows.
+   */
+  async recordSkip(skip: {
+    hsmName: string;
+    attemptId: string;
+    occurrence: Date;
+    instanceId: string;
+    reason: string;
+  }): Promise<void> {
+    await this.ensureTable();
+    await this.table.upsertEntity(
+      {
+        partitionKey: skip.hsmName,
+        rowKey: `skip_${skip.attemptId}`,
+        occurrence: skip.occurrence,
+        instanceId: skip.instanceId,
+        reason: skip.reason,
+      },
+      'Replace',
+    );
   }
 
   /** Marks a backup pruned, leaving its status as the service reported it. */

@@ -4,6 +4,7 @@ import {
   nextOccurrences,
   parseNcrontab,
 } from '../../shared/schedule/ncrontab';
+import { occurrenceOfFiring } from '../../shared/schedule/occurrenceOfFiring';
 
 const at = (iso: string) => new Date(iso);
 
@@ -72,4 +73,30 @@ describe('NCRONTAB schedules', () => {
     '5-1 * * * * *',
     '*/0 * * * * *',
   ])('refuses "%s"', (expression) => expect(() => parseNcrontab(expression)).toThrow());
+});
+
+describe('the occurrence a timer firing belongs to', () => {
+  const nightly = parseNcrontab('0 0 2 * * *');
+  const everySecond = parseNcrontab('* * * * * *');
+
+  it.each([
+    ['on time', nightly, '2026-12-04T02:00:00.000Z', '2026-12-04T02:00:00.000Z'],
+    ['late (past due)', nightly, '2026-12-04T07:30:00.000Z', '2026-12-04T02:00:00.000Z'],
+    ['a moment early', nightly, '2026-12-04T01:59:59.200Z', '2026-12-04T02:00:00.000Z'],
+    ['well before', nightly, '2026-12-04T01:59:50.000Z', '2026-12-03T02:00:00.000Z'],
+    [
+      'every second, just after one',
+      everySecond,
+      '2026-12-04T10:00:00.300Z',
+      '2026-12-04T10:00:00.000Z',
+    ],
+    [
+      'every second, nearer the next one',
+      everySecond,
+      '2026-12-04T10:00:00.700Z',
+      '2026-12-04T10:00:01.000Z',
+    ],
+  ])('%s', (_, schedule, firedAt, expected) => {
+    expect(occurrenceOfFiring(schedule, at(firedAt), 2000).toISOString()).toBe(expected);
+  });
 });

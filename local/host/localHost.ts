@@ -1,0 +1,243 @@
+/**
+ * Starts the local stand-in for the Functions host and Durable Task: loads the app through its
+ * `package.json` `main`, serves HTTP triggers under `/api` and the durable webhook API on
+ * 127.0.0.1, runs orchestrations, activities and timers. For development and tests only.
+ */
+import { randomBytes } from 'crypto';
+import * as http from 'http';
+import type { AddressInfo } from 'net';
+import * as path from 'path';
+import { loadApp, RegisteredFunction } from './appLoader';
+import { BusyTracker } from './busyTracker';
+import type { RpcParameterBinding } from './coreTypes';
+import { durableClientInputData, DurableEndpoints, webhookBasePath } from './durable/clientBinding';
+import { InstanceStore } from './durable/instanceStore';
+import { OrchestrationEngine } from './durable/orchestrationEngine';
+import { serveDurableWebhook } from './durable/webhookApi';
+import { coreRegistry } from './functionsCore';
+import { consoleLogger, hostLogFor, LocalHostLogger } from './hostLog';
+import { readHostJson, warnAboutUnsupportedBindings } from './hostSettings';
+import { describeError, httpRoutes, serveHttpTrigger } from './httpTriggers';
+import { presentedKey, sendEmpty } from './httpUtil';
+import { instanceSnapshot, InstanceSnapshot } from './instanceSnapshot';
+import { Invoker } from './invoker';
+import { installCoreModuleResolution } from './resolveCoreModule';
+import { InvokeTimerOptions, TimerTriggers } from './timerTriggers';
+
+export interface LocalHostOptions {
+  /** The app folder holding `package.json` (whose `main` names the compiled entry files). */
+  appRoot: string;
+  /** Loopback port; 0 (the default) picks a free one. The sandbox uses 7071 like `func start`. */
+  port?: number;
+  /** Key for `function`-level HTTP triggers; generated when not given. */
+  functionKey?: string;
+  /** Key that also opens `admin`-level triggers and the admin API; generated when not given. */
+  masterKey?: string;
+  /** Host clock in epoch ms: orchestration time, timer firing, created times. */
+  clock?: () => number;
+  /** Folder to persist instances in, so that a restarted host resumes them. */
+  stateDir?: string;
+  /** Fire timer triggers on their schedules (they can always be run with `invokeTimer`). */
+  runTimers?: boolean;
+  /** Task hub name reported to clients; defaults to host.json's, then `TestHubName`. */
+  taskHubName?: string;
+  /** Set in `process.env` before the app loads; the app reads its settings from there. */
+  env?: Record<string, string>;
+  log?: LocalHostLogger;
+  /** Largest request body accepted; the Functions host's limit is about 100 MB. */
+  maxRequestBodyBytes?: number;
+  /** How often due timers are checked against the clock. */
+  timerPollIntervalMs?: number;
+}
+
+export interface LocalFunctionInfo {
+  name: string;
+  triggerType: string;
+  route?: string;
+  methods?: string[];
+  authLevel?: string;
+  schedule?: string;
+}
+
+export interface LocalHost {
+  url: string;
+  port: number;
+  functionKey: string;
+  masterKey: string;
+  taskHubName: string;
+  functions: LocalFunctionInfo[];
+  invokeTimer(name: string, options?: InvokeTimerOptions): Promise<void>;
+  getInstance(instanceId: string): InstanceSnapshot | undefined;
+  listInstances(): InstanceSnapshot[];
+  waitForInstance(instanceId: string, options?: { timeoutMs?: number }): Promise<InstanceSnapshot>;
+  whenIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const defaultBodyLimit = 100 * 1024 * 1024;
+
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  installCoreModuleResolution();
+  Object.assign(process.env, options.env ?? {});
+  const appRoot = path.resolve(options.appRoot);
+  const clock = options.clock ?? Date.now;
+  const logger = options.log ?? consoleLogger;
+  const log = hostLogFor(logger, Date.now);
+  coreRegistry.logSink = (level, category, message) =>
+    logger({ time: new Date(), level, category, message });
+
+  const hostJson = readHostJson(appRoot);
+  const functions = loadApp(appRoot);
+  await refuseHttpStreaming();
+  warnAboutUnsupportedBindings(functions, log);
+
+  const functionKey = options.functionKey ?? randomKey();
+  const masterKey = options.masterKey ?? randomKey();
+  const taskHubName = options.taskHubName ?? hostJson.hubName ?? 'TestHubName';
+  const bodyLimit = options.maxRequestBodyBytes ?? defaultBodyLimit;
+  const busy = new BusyTracker();
+  const invoker = new Invoker(logger);
+  let origin = '';
+  const endpoints = (): DurableEndpoints => ({
+    origin,
+    taskHubName,
+    systemKey: masterKey,
+    connectionName: 'Storage',
+  });
+  const extraInputs = (fn: RegisteredFunction): RpcParameterBinding[] =>
+    Object.entries(fn.metadata.bindings)
+      .filter(
+        ([, b]) =>
+          b.direction === 'in' && /^(durableclient|orchestrationclient)$/i.test(String(b.type)),
+      )
+      .map(([name]) => ({
+        name,
+        data: { string: JSON.stringify(durableClientInputData(endpoints())) },
+      }));
+
+  const store = new InstanceStore(options.stateDir);
+  const engine = new OrchestrationEngine({ store, functions, invoker, clock, log, busy });
+  const timers = new TimerTriggers(functions, { invoker, clock, log, busy, extraInputs });
+  const routes = httpRoutes(functions);
+  const httpSettings = {
+    functionKey,
+    masterKey,
+    maxRequestBodyBytes: bodyLimit,
+    invoker,
+    extraInputs,
+    log,
+  };
+  const routePrefix = hostJson.routePrefix === '' ? '/' : `/${hostJson.routePrefix}/`;
+  const webhookSettings = { engine, endpoints, clock, maxRequestBodyBytes: bodyLimit };
+
+  const server = http.createServer((request, response) => {
+    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
+    const pathname = url.pathname;
+    const handle = async () => {
+      if (pathname === webhookBasePath || pathname.startsWith(`${webhookBasePath}/`)) {
+        const subPath = pathname.slice(webhookBasePath.length);
+        return serveDurableWebhook(webhookSettings, request, response, url, subPath);
+      }
+      const admin = /^\/admin\/functions\/([^/]+)$/.exec(pathname);
+      if (admin && request.method === 'POST') return adminInvoke(decodeURIComponent(admin[1]));
+      if (pathname === '/' && request.method === 'GET') return sendEmpty(response, 200);
+      if (pathname.startsWith(routePrefix) || `${pathname}/` === routePrefix) {
+        const routePath = pathname.slice(routePrefix.length);
+        return serveHttpTrigger(routes, httpSettings, request, response, url, routePath);
+      }
+      sendEmpty(response, 404);
+    };
+    // The admin API runs a non-HTTP function now, as the Functions host's does (master key only).
+    const adminInvoke = (name: string) => {
+      if (presentedKey(request, url) !== masterKey) return sendEmpty(response, 401);
+      if (!timers.scheduleOf(name)) return sendEmpty(response, 404);
+      request.resume();
+      sendEmpty(response, 202);
+      timers.invoke(name).catch(() => undefined);
+    };
+    busy.track(handle()).catch((error: unknown) => {
+      log(
+        'error',
+        `Request ${request.method} ${pathname} failed in the host: ${describeError(error)}`,
+      );
+      if (!response.headersSent) sendEmpty(response, 500);
+      else response.destroy();
+    });
+  });
+  const port = await listen(server, options.port ?? 0);
+  origin = `http://127.0.0.1:${port}`;
+
+  engine.resume();
+  await invoker.runAppHooks('appStart', appRoot);
+  const poll = setInterval(() => {
+    engine.fireDueTimers();
+    if (options.runTimers) timers.fireDue();
+  }, options.timerPollIntervalMs ?? 25);
+  poll.unref();
+  if (options.runTimers) timers.startup();
+  log(
+    'information',
+    `Local host for ${appRoot} listening on ${origin} (${functions.length} functions).`,
+  );
+
+  return {
+    url: origin,
+    port,
+    functionKey,
+    masterKey,
+    taskHubName,
+    functions: functions.map((fn) => describeFunction(fn, timers.scheduleOf(fn.name))),
+    invokeTimer: (name, timerOptions) => timers.invoke(name, timerOptions),
+    getInstance: (id) => {
+      const instance = store.get(id);
+      return instance && instanceSnapshot(instance);
+    },
+    listInstances: () => store.all().map(instanceSnapshot),
+    waitForInstance: async (id, waitOptions) =>
+      instanceSnapshot(await engine.waitForTerminal(id, waitOptions?.timeoutMs ?? 30_000)),
+    whenIdle: () => busy.whenIdle(),
+    stop: async () => {
+      clearInterval(poll);
+      engine.stop();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await invoker.runAppHooks('appTerminate', appRoot);
+      coreRegistry.logSink = undefined;
+    },
+  };
+}
+
+/** The library's HTTP streaming needs a proxy inside the worker that this host does not have. */
+async function refuseHttpStreaming(): Promise<void> {
+  const capabilities = await coreRegistry.programmingModel?.getCapabilities?.({});
+  if (capabilities?.HttpUri) {
+    throw new Error(
+      'The app enables HTTP streaming (app.setup), which the local host does not support.',
+    );
+  }
+}
+
+function listen(server: http.Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+function describeFunction(fn: RegisteredFunction, schedule: string | undefined): LocalFunctionInfo {
+  const info: LocalFunctionInfo = { name: fn.name, triggerType: String(fn.trigger.type) };
+  if (fn.triggerType === 'httptrigger') {
+    info.route = typeof fn.trigger.route === 'string' ? fn.trigger.route : fn.name;
+    if (Array.isArray(fn.trigger.methods)) info.methods = fn.trigger.methods.map(String);
+    info.authLevel = String(fn.trigger.authLevel ?? 'anonymous');
+  }
+  if (schedule) info.schedule = schedule;
+  return info;
+}
+
+function randomKey(): string {
+  return randomBytes(24).toString('base64url');
+}

@@ -1,3 +1,4 @@
+import { format } from 'node:util';
 import { useClock } from '../../shared/app/clock';
 import { appServices } from '../../shared/app/appServices';
 import { ConfigurationError } from '../../shared/config/ConfigurationError';
@@ -28,8 +29,14 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write('--json goes with --cycles (it prints once, at exit)\n');
     return 2;
   }
-  // With --json, stdout carries the JSON object alone; everything else goes to stderr.
+  // With --json, stdout carries the JSON object alone; everything else goes to stderr, including
+  // what the app itself prints with console.log at start-up.
   const say = (line: string) => (args.json ? process.stderr : process.stdout).write(`${line}\n`);
+  if (args.json) {
+    const toStderr = (...parts: unknown[]) => process.stderr.write(`${format(...parts)}\n`);
+    console.log = toStderr;
+    console.info = toStderr;
+  }
 
   const sandbox = await startSandbox(args, (line) => process.stderr.write(`${line}\n`));
   let stopping: Promise<void> | undefined;

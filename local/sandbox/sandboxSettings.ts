@@ -26,6 +26,8 @@ export const sandboxDefaults: Readonly<Record<string, string>> = {
   BACKUP_POLL_INTERVAL: '1s',
   BACKUP_POLL_MAX_INTERVAL: '2s',
   BACKUP_DEADLINE: '2m',
+  // Restores are off in Azure unless turned on; the sandbox is where operators try them.
+  RESTORE_ENABLED: 'true',
 };
 
 /** Applies defaults for unset settings, then the wiring (which always wins). */

@@ -107,6 +107,8 @@ export interface RecordedOutcome {
 export interface PruneInput {
   readonly hsmName: string;
   readonly instanceId: string;
+  /** Folders retention must never delete, e.g. the safety backup of the latest restore. */
+  readonly protectedFolders?: readonly { readonly folder: string; readonly reason: string }[];
 }
 
 export interface PruneSummary {
@@ -116,6 +118,12 @@ export interface PruneSummary {
   /** Folders kept back by the service (immutability, legal hold), with the code it gave. */
   readonly heldFolders: readonly { readonly folder: string; readonly code: string }[];
   readonly failedFolders: readonly { readonly folder: string; readonly reason: string }[];
+  /** Folders of failed attempts (and unrecorded ones, when they are included) deleted. */
+  readonly cleanedFolders: readonly string[];
+  /** Deletions over RETENTION_MAX_DELETIONS_PER_RUN, left for later runs. */
+  readonly deferred: number;
+  /** Folders of the HSM in the container that the ledger does not know (reported). */
+  readonly unrecordedFolders: readonly string[];
 }
 
 export interface BackupCycleResult {

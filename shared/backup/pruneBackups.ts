@@ -1,15 +1,18 @@
 import { now } from '../app/clock';
 import type { AppServices } from '../app/appServices';
 import type { Logger } from '../log/Logger';
-import { decideRetention, type RetentionCandidate } from '../retention/decideRetention';
-import { parseBackupFolder } from '../storage/backupFolderName';
+import { policyRules } from '../retention/describePolicy';
+import { planRetention, type PlanEntry } from '../retention/planRetention';
+import { readRetentionInputs } from '../retention/readRetentionInputs';
 import { deleteFolder } from '../storage/deleteFolder';
 import type { PruneInput, PruneSummary } from './BackupCycle';
 
 /**
- * Applies retention to this HSM's successful, not yet pruned backups. Only folders that parse
- * exactly as this HSM's backups are ever touched; a ledger row is marked pruned only once a
- * fresh listing shows no blob of its folder left.
+ * Applies retention to one HSM: plans from the ledger and one listing of the container (pure
+ * plan, see planRetention), then deletes the planned folders, at most RETENTION_MAX_DELETIONS_
+ * PER_RUN of them, oldest first. A ledger row is marked pruned only once a fresh listing shows no
+ * blob of its folder left; a folder the service refuses to delete (immutability, legal hold)
+ * stays, its row is marked held with the code, and the next run tries again.
  */
 export async function pruneBackups(
   services: AppServices,
@@ -17,47 +20,85 @@ export async function pruneBackups(
   log: Logger,
 ): Promise<PruneSummary> {
   const { ledger, storage, config } = services;
-  const candidates: RetentionCandidate[] = [];
-  for await (const record of ledger.listBackups(input.hsmName)) {
-    if (record.status !== 'Succeeded' || record.prunedAt || !record.folder) continue;
-    const parsed = parseBackupFolder(record.folder, input.hsmName);
-    if (!parsed) {
-      log.warn(
-        `Retention: skipping ${record.attemptId}, folder "${record.folder}" is not this HSM's.`,
-      );
-      continue;
-    }
-    candidates.push({ attemptId: record.attemptId, folder: parsed.name, time: parsed.time });
-  }
-  const decision = decideRetention(candidates, { keepLast: config.retention.keepLast });
+  const hsm = input.hsmName;
+  const { records, containerFolders } = await readRetentionInputs(ledger, storage.container, hsm);
+  // Known shortcoming: the safety backup of the latest restore is protected only when the caller
+  // passes it in `protectedFolders`; reading it from the restore rows here would retire that.
+  const plan = planRetention({
+    hsmName: hsm,
+    records,
+    containerFolders,
+    settings: config.retention,
+    backupDeadlineMs: config.polling.deadlineMs,
+    protectedFolders: input.protectedFolders ?? [],
+  });
+  const rules = policyRules(config.retention).map((r) => `${r.rule} ${r.value}`);
+  const kept = plan.entries.filter((e) => e.kind === 'backup' && e.action === 'keep').length;
+  log.info(
+    `Retention for ${hsm} (instance ${input.instanceId}, policy ${rules.join(', ')}): ` +
+      `${kept} backups kept, ${plan.deletions.length} folders to delete now, ` +
+      `${plan.deferred} deferred.`,
+  );
+  for (const warning of plan.warnings) log.warn(`Retention for ${hsm}: ${warning}`);
 
   const prunedFolders: string[] = [];
+  const cleanedFolders: string[] = [];
   const heldFolders: { folder: string; code: string }[] = [];
   const failedFolders: { folder: string; reason: string }[] = [];
   let blobsDeleted = 0;
-  for (const backup of decision.remove) {
-    const result = await deleteFolder(storage.container, backup.folder);
+  for (const entry of plan.deletions) {
+    if (entry.folder === undefined) continue;
+    const folder = entry.folder;
+    const result = await deleteFolder(storage.container, folder);
     blobsDeleted += result.deleted;
-    if (result.remaining === 0 && result.held.length === 0 && result.failed.length === 0) {
-      await ledger.markPruned(input.hsmName, backup.attemptId, now());
-      prunedFolders.push(backup.folder);
-      log.info(`Retention: pruned ${backup.folder} (${result.deleted} blobs deleted).`);
-    } else if (result.held.length > 0) {
-      heldFolders.push({ folder: backup.folder, code: result.held[0].code });
+    const row = rowOf(entry);
+    if (result.remaining === 0) {
+      if (row) await ledger.markPruned(hsm, row, now());
+      (entry.kind === 'backup' ? prunedFolders : cleanedFolders).push(folder);
+      log.info(
+        `Retention: deleted ${folder} (${result.deleted} blobs, ${result.alreadyGone} already ` +
+          `gone): ${entry.reasons.join('; ')}.`,
+      );
+    } else if (result.heldCount > 0) {
+      const code = result.held[0]?.code ?? 'Held';
+      if (row) await ledger.markHeld(hsm, row, code, now());
+      heldFolders.push({ folder, code });
       log.warn(
-        `Retention: ${backup.folder} is held by the service (${result.held[0].code}); kept.`,
+        `Retention: the service refused to delete ${result.heldCount} blobs of ${folder} ` +
+          `(${code}: an immutability policy or legal hold); the folder stays, its ledger row is ` +
+          `marked held, and the next run tries again.`,
       );
     } else {
       const reason = result.failed[0]?.code ?? `${result.remaining} blobs still listed`;
-      failedFolders.push({ folder: backup.folder, reason });
+      failedFolders.push({ folder, reason });
       log.warn(
-        `Retention: could not fully delete ${backup.folder} (${reason}); will retry next run.`,
+        `Retention: could not fully delete ${folder} (${reason}; ${result.remaining} blobs ` +
+          `left); the next run tries again.`,
       );
     }
   }
-  log.info(
-    `Retention for ${input.hsmName} (instance ${input.instanceId}): kept ${decision.keep.length}, ` +
-      `pruned ${prunedFolders.length}, held ${heldFolders.length}, failed ${failedFolders.length}.`,
+
+  const unrecordedFolders = plan.entries.flatMap((e) =>
+    e.kind === 'unrecorded' && e.folder !== undefined ? [e.folder] : [],
   );
-  return { kept: decision.keep.length, prunedFolders, blobsDeleted, heldFolders, failedFolders };
+  log.info(
+    `Retention for ${hsm} done: kept ${kept}, pruned ${prunedFolders.length}, cleaned ` +
+      `${cleanedFolders.length}, held ${heldFolders.length}, failed ${failedFolders.length}, ` +
+      `deferred ${plan.deferred}, unrecorded ${unrecordedFolders.length}.`,
+  );
+  return {
+    kept,
+    prunedFolders,
+    blobsDeleted,
+    heldFolders,
+    failedFolders,
+    cleanedFolders,
+    deferred: plan.deferred,
+    unrecordedFolders,
+  };
+}
+
+/** The ledger row a deleted folder belongs to: a backup's or a failed attempt's. */
+function rowOf(entry: PlanEntry): string | undefined {
+  return entry.kind === 'backup' || entry.kind === 'failed' ? entry.attemptId : undefined;
 }

@@ -1,6 +1,6 @@
 import { now } from '../app/clock';
 import type { AppServices } from '../app/appServices';
-import { HsmRequestError } from '../hsm/HsmRequestError';
+import { startJobSafely } from '../orchestration/startJobSafely';
 import type { BackupRecord } from '../ledger/BackupRecord';
 import type { Logger } from '../log/Logger';
 import type { StartBackupInput, StartBackupResult } from './BackupCycle';
@@ -63,28 +63,13 @@ export async function startBackup(
     };
   }
   const target = await storageTargetFor(services, 'backup', input.sasValidityMs);
-  let jobId: string;
-  let retryAfterSeconds: number | undefined;
-  try {
-    ({ jobId, retryAfterSeconds } = await hsm.beginFullBackup(target));
-  } catch (error) {
-    if (!(error instanceof HsmRequestError)) throw error;
-    if (error.kind === 'retriable') {
-      log.warn(`Backup ${input.attemptId}: could not start yet: ${error.message}`);
-      const { retryAfterSeconds: wait } = error.details;
-      return { outcome: 'unavailable', reason: error.message, retryAfterSeconds: wait };
-    }
-    const busy = error.kind === 'conflict';
-    log.warn(`Backup ${input.attemptId}: the HSM refused the start: ${error.message}`);
-    return {
-      outcome: 'refused',
-      failureCode: busy ? 'HsmBusy' : 'StartRefused',
-      reason: busy
-        ? `the HSM was busy with another operation and refused to start a backup (${error.message})`
-        : error.message,
-    };
-  }
+  const start = await startJobSafely(
+    `Backup ${input.attemptId}`,
+    () => hsm.beginFullBackup(target),
+    log,
+  );
+  if (start.outcome !== 'started') return start;
+  const { jobId, retryAfterSeconds } = start;
   await ledger.saveBackup({ ...record, status: 'InProgress', jobId, instanceId: input.instanceId });
-  log.info(`Backup ${input.attemptId}: the HSM accepted job ${jobId}.`);
   return { outcome: 'started', jobId, retryAfterSeconds, adopted: false };
 }

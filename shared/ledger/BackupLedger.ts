@@ -7,6 +7,7 @@ import {
 import type { BackupRecord, LatestSuccess } from './BackupRecord';
 import type { LedgerTable } from './LedgerTable';
 import {
+  escapeOData,
   backupRowKey,
   backupRowPrefix,
   rowFamilyFilter,
@@ -109,6 +110,39 @@ export class BackupLedger {
     return undefined;
   }
 
+  /** The attempt that produced a folder, if the ledger knows it. */
+  async findByFolder(hsmName: string, folder: string): Promise<BackupRecord | undefined> {
+    await this.ensureTable();
+    const filter = `${rowFamilyFilter(hsmName, backupRowPrefix)} and folder eq '${escapeOData(folder)}'`;
+    for await (const row of this.table.listEntities<Record<string, unknown>>({
+      queryOptions: { filter },
+    })) {
+      return fromEntity(row);
+    }
+    return undefined;
+  }
+
+  /**
+   * One page of an HSM's attempts, newest first, optionally of one status. The continuation token
+   * is the table service's own, passed through opaquely.
+   */
+  async pageBackups(
+    hsmName: string,
+    options: { status?: BackupRecord['status']; pageSize: number; continuationToken?: string },
+  ): Promise<{ records: BackupRecord[]; continuationToken?: string }> {
+    await this.ensureTable();
+    const status = options.status ? ` and status eq '${escapeOData(options.status)}'` : '';
+    const pages = this.table
+      .listEntities<Record<string, unknown>>({
+        queryOptions: { filter: rowFamilyFilter(hsmName, backupRowPrefix) + status },
+      })
+      .byPage({ maxPageSize: options.pageSize, continuationToken: options.continuationToken });
+    for await (const page of pages) {
+      return { records: page.map(fromEntity), continuationToken: page.continuationToken };
+    }
+    return { records: [] };
+  }
+
   /** Every attempt of an HSM, newest occurrence first, streamed. */
   async *listBackups(hsmName: string): AsyncIterable<BackupRecord> {
     await this.ensureTable();
@@ -150,6 +184,20 @@ export class BackupLedger {
       'Merge',
     );
   }
+
+  /** Marks a backup's folder held by the service (immutability, legal hold) with its code. */
+  async markHeld(
+    hsmName: string,
+    attemptId: string,
+    heldCode: string,
+    heldAt: Date,
+  ): Promise<void> {
+    await this.ensureTable();
+    await this.table.updateEntity(
+      { partitionKey: hsmName, rowKey: backupRowKey(attemptId), heldCode, heldAt },
+      'Merge',
+    );
+  }
 }
 
 function toEntity(record: BackupRecord): Entity {
@@ -183,6 +231,8 @@ function fromEntity(entity: Record<string, unknown>): BackupRecord {
     blobCount: count('blobCount'),
     byteCount: count('byteCount'),
     prunedAt: asDate(entity.prunedAt),
+    heldCode: text('heldCode'),
+    heldAt: asDate(entity.heldAt),
     createdAt: asDate(entity.createdAt) ?? new Date(0),
   };
 }

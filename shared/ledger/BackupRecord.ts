@@ -33,6 +33,12 @@ export interface BackupRecord {
   readonly blobCount?: number;
   readonly byteCount?: number;
   readonly prunedAt?: Date;
+  /**
+   * Set when retention meant to delete the folder and the service refused (immutability policy,
+   * legal hold): its error code, beside the status. The folder stays; later runs try again.
+   */
+  readonly heldCode?: string;
+  readonly heldAt?: Date;
   readonly createdAt: Date;
 }
 

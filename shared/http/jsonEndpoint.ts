@@ -1,0 +1,63 @@
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { contextLogger, type Logger } from '../log/Logger';
+import { describeError } from '../log/redact';
+import { ApiError } from './ApiError';
+
+/** A JSON answer that no cache keeps: these answers change from one moment to the next. */
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
+  return { status, jsonBody: body, headers: { 'cache-control': 'no-store', ...headers } };
+}
+
+/**
+ * Wraps an endpoint so that every refusal is JSON with a reason (`{"error": {"code", "message"}}`)
+ * and an unexpected failure is a 500 that says where to look, never a stack or an SDK message.
+ */
+export function jsonEndpoint(
+  handle: (
+    request: HttpRequest,
+    context: InvocationContext,
+    log: Logger,
+  ) => Promise<HttpResponseInit>,
+): (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit> {
+  return async (request, context) => {
+    const log = contextLogger(context);
+    try {
+      return await handle(request, context, log);
+    } catch (error) {
+      if (error instanceof ApiError) {
+        if (error.status >= 500) log.error(`${error.code}: ${error.message}`);
+        return json(error.status, {
+          error: { code: error.code, message: error.message, ...error.details },
+        });
+      }
+      log.error(
+        `${request.method} ${new URL(request.url).pathname} failed: ${describeError(error)}`,
+      );
+      return json(500, {
+        error: {
+          code: 'InternalError',
+          message: `The app failed to answer; its logs have the details (invocation ${context.invocationId}).`,
+        },
+      });
+    }
+  };
+}
+
+/** Refuses query parameters an endpoint does not know (`code` carries the function key). */
+export function refuseUnknownQuery(request: HttpRequest, known: readonly string[]): void {
+  const unknown = [...new Set(request.query.keys())].filter(
+    (k) => k !== 'code' && !known.includes(k),
+  );
+  if (unknown.length > 0) {
+    throw new ApiError(
+      400,
+      'UnknownParameter',
+      `Unknown query parameter ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}; ` +
+        `accepted: ${known.length > 0 ? known.join(', ') : 'none'}.`,
+    );
+  }
+}

@@ -1,0 +1,69 @@
+import type { AppServices } from '../app/appServices';
+import { storageTargetFor } from '../backup/storageTarget';
+import type { Logger } from '../log/Logger';
+import { checkJob } from '../orchestration/checkJob';
+import { startJobSafely } from '../orchestration/startJobSafely';
+import type {
+  JobCheck,
+  SaveRestoreInput,
+  StartJobResult,
+  StartPreCheckInput,
+  StartRestoreInput,
+} from './RestoreTypes';
+
+/** Mints a read-list SAS inside this activity and starts the restore with it. */
+export async function startRestore(
+  services: AppServices,
+  input: StartRestoreInput,
+  log: Logger,
+): Promise<StartJobResult> {
+  const target = await storageTargetFor(services, 'restore', input.sasValidityMs);
+  const what = `Restore ${input.instanceId} of ${input.folder}`;
+  return startJobSafely(
+    what,
+    () =>
+      input.kind === 'key' && input.keyName
+        ? services.hsm.beginSelectiveKeyRestore(input.keyName, target, input.folder)
+        : services.hsm.beginFullRestore(target, input.folder),
+    log,
+  );
+}
+
+export function checkRestoreJob(
+  services: AppServices,
+  input: { readonly hsmName: string; readonly jobId: string },
+): Promise<JobCheck> {
+  return checkJob(input.jobId, () => services.hsm.getRestoreStatus(input.jobId));
+}
+
+/** The service's own pre-backup or pre-restore check (API 7.6+), with the SAS it would need. */
+export async function startPreCheck(
+  services: AppServices,
+  input: StartPreCheckInput,
+  log: Logger,
+): Promise<StartJobResult> {
+  if (input.check === 'backup') {
+    const target = await storageTargetFor(services, 'backup', input.sasValidityMs);
+    return startJobSafely('Pre-backup check', () => services.hsm.beginPreBackupCheck(target), log);
+  }
+  const target = await storageTargetFor(services, 'restore', input.sasValidityMs);
+  const folder = input.folder ?? '';
+  return startJobSafely(
+    `Pre-restore check of ${folder}`,
+    () => services.hsm.beginPreRestoreCheck(target, folder),
+    log,
+  );
+}
+
+export async function saveRestoreRecord(
+  services: AppServices,
+  input: SaveRestoreInput,
+): Promise<void> {
+  const date = (iso?: string) => (iso ? new Date(iso) : undefined);
+  await services.restores.save({
+    ...input,
+    requestedAt: new Date(input.requestedAt),
+    startTime: date(input.startTime),
+    endTime: date(input.endTime),
+  });
+}

@@ -4,21 +4,18 @@
  * 127.0.0.1, runs orchestrations, activities and timers. For development and tests only.
  */
 import { randomBytes } from 'crypto';
-import * as http from 'http';
-import type { AddressInfo } from 'net';
 import * as path from 'path';
 import { loadApp, RegisteredFunction } from './appLoader';
 import { BusyTracker } from './busyTracker';
 import type { RpcParameterBinding } from './coreTypes';
-import { durableClientInputData, DurableEndpoints, webhookBasePath } from './durable/clientBinding';
+import { durableClientInputData, DurableEndpoints } from './durable/clientBinding';
 import { InstanceStore } from './durable/instanceStore';
 import { OrchestrationEngine } from './durable/orchestrationEngine';
-import { serveDurableWebhook } from './durable/webhookApi';
 import { coreRegistry } from './functionsCore';
 import { consoleLogger, hostLogFor, LocalHostLogger } from './hostLog';
+import { closeServer, createHostServer, listen } from './hostServer';
 import { readHostJson, warnAboutUnsupportedBindings } from './hostSettings';
-import { describeError, httpRoutes, serveHttpTrigger } from './httpTriggers';
-import { presentedKey, sendEmpty } from './httpUtil';
+import { httpRoutes } from './httpTriggers';
 import { instanceSnapshot, InstanceSnapshot } from './instanceSnapshot';
 import { Invoker } from './invoker';
 import { installCoreModuleResolution } from './resolveCoreModule';
@@ -75,8 +72,19 @@ export interface LocalHost {
 }
 
 const defaultBodyLimit = 100 * 1024 * 1024;
+const durableClientTypes = /^(durableclient|orchestrationclient)$/i;
 
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  try {
+    return await start(options);
+  } catch (error) {
+    coreRegistry.logSink = undefined;
+    throw error;
+  }
+}
+
+async function start(options: LocalHostOptions): Promise<LocalHost> {
+  // Load the app the way the worker does, with the worker module in place.
   installCoreModuleResolution();
   Object.assign(process.env, options.env ?? {});
   const appRoot = path.resolve(options.appRoot);
@@ -85,16 +93,16 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const log = hostLogFor(logger, Date.now);
   coreRegistry.logSink = (level, category, message) =>
     logger({ time: new Date(), level, category, message });
-
   const hostJson = readHostJson(appRoot);
   const functions = loadApp(appRoot);
   await refuseHttpStreaming();
   warnAboutUnsupportedBindings(functions, log);
 
+  // Wire triggers, orchestrations and the durable client binding together.
   const functionKey = options.functionKey ?? randomKey();
   const masterKey = options.masterKey ?? randomKey();
   const taskHubName = options.taskHubName ?? hostJson.hubName ?? 'TestHubName';
-  const bodyLimit = options.maxRequestBodyBytes ?? defaultBodyLimit;
+  const maxRequestBodyBytes = options.maxRequestBodyBytes ?? defaultBodyLimit;
   const busy = new BusyTracker();
   const invoker = new Invoker(logger);
   let origin = '';
@@ -106,75 +114,48 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   });
   const extraInputs = (fn: RegisteredFunction): RpcParameterBinding[] =>
     Object.entries(fn.metadata.bindings)
-      .filter(
-        ([, b]) =>
-          b.direction === 'in' && /^(durableclient|orchestrationclient)$/i.test(String(b.type)),
-      )
+      .filter(([, b]) => b.direction === 'in' && durableClientTypes.test(String(b.type)))
       .map(([name]) => ({
         name,
         data: { string: JSON.stringify(durableClientInputData(endpoints())) },
       }));
-
   const store = new InstanceStore(options.stateDir);
   const engine = new OrchestrationEngine({ store, functions, invoker, clock, log, busy });
   const timers = new TimerTriggers(functions, { invoker, clock, log, busy, extraInputs });
-  const routes = httpRoutes(functions);
-  const httpSettings = {
-    functionKey,
-    masterKey,
-    maxRequestBodyBytes: bodyLimit,
-    invoker,
-    extraInputs,
+  const server = createHostServer({
+    routes: httpRoutes(functions),
+    http: { functionKey, masterKey, maxRequestBodyBytes, invoker, extraInputs, log },
+    webhook: { engine, endpoints, clock, maxRequestBodyBytes },
+    routePrefix: hostJson.routePrefix,
+    timers,
+    busy,
     log,
-  };
-  const routePrefix = hostJson.routePrefix === '' ? '/' : `/${hostJson.routePrefix}/`;
-  const webhookSettings = { engine, endpoints, clock, maxRequestBodyBytes: bodyLimit };
-
-  const server = http.createServer((request, response) => {
-    const url = new URL(request.url ?? '/', `http://${request.headers.host ?? '127.0.0.1'}`);
-    const pathname = url.pathname;
-    const handle = async () => {
-      if (pathname === webhookBasePath || pathname.startsWith(`${webhookBasePath}/`)) {
-        const subPath = pathname.slice(webhookBasePath.length);
-        return serveDurableWebhook(webhookSettings, request, response, url, subPath);
-      }
-      const admin = /^\/admin\/functions\/([^/]+)$/.exec(pathname);
-      if (admin && request.method === 'POST') return adminInvoke(decodeURIComponent(admin[1]));
-      if (pathname === '/' && request.method === 'GET') return sendEmpty(response, 200);
-      if (pathname.startsWith(routePrefix) || `${pathname}/` === routePrefix) {
-        const routePath = pathname.slice(routePrefix.length);
-        return serveHttpTrigger(routes, httpSettings, request, response, url, routePath);
-      }
-      sendEmpty(response, 404);
-    };
-    // The admin API runs a non-HTTP function now, as the Functions host's does (master key only).
-    const adminInvoke = (name: string) => {
-      if (presentedKey(request, url) !== masterKey) return sendEmpty(response, 401);
-      if (!timers.scheduleOf(name)) return sendEmpty(response, 404);
-      request.resume();
-      sendEmpty(response, 202);
-      timers.invoke(name).catch(() => undefined);
-    };
-    busy.track(handle()).catch((error: unknown) => {
-      log(
-        'error',
-        `Request ${request.method} ${pathname} failed in the host: ${describeError(error)}`,
-      );
-      if (!response.headersSent) sendEmpty(response, 500);
-      else response.destroy();
-    });
   });
-  const port = await listen(server, options.port ?? 0);
-  origin = `http://127.0.0.1:${port}`;
 
-  engine.resume();
-  await invoker.runAppHooks('appStart', appRoot);
-  const poll = setInterval(() => {
-    engine.fireDueTimers();
-    if (options.runTimers) timers.fireDue();
-  }, options.timerPollIntervalMs ?? 25);
-  poll.unref();
-  if (options.runTimers) timers.startup();
+  // Listen, pick up unfinished instances, start the clock; undo it all if a step fails.
+  let poll: NodeJS.Timeout | undefined;
+  const stop = async () => {
+    clearInterval(poll);
+    engine.stop();
+    if (server.listening) await closeServer(server);
+  };
+  let port: number;
+  try {
+    // The worker runs the app's start hooks before its first invocation.
+    await invoker.runAppHooks('appStart', appRoot);
+    port = await listen(server, options.port ?? 0);
+    origin = `http://127.0.0.1:${port}`;
+    engine.resume();
+    poll = setInterval(() => {
+      engine.fireDueTimers();
+      if (options.runTimers) timers.fireDue();
+    }, options.timerPollIntervalMs ?? 25);
+    poll.unref();
+    if (options.runTimers) timers.startup();
+  } catch (error) {
+    await stop();
+    throw error;
+  }
   log(
     'information',
     `Local host for ${appRoot} listening on ${origin} (${functions.length} functions).`,
@@ -197,10 +178,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       instanceSnapshot(await engine.waitForTerminal(id, waitOptions?.timeoutMs ?? 30_000)),
     whenIdle: () => busy.whenIdle(),
     stop: async () => {
-      clearInterval(poll);
-      engine.stop();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await stop();
       await invoker.runAppHooks('appTerminate', appRoot);
       coreRegistry.logSink = undefined;
     },
@@ -215,16 +193,6 @@ async function refuseHttpStreaming(): Promise<void> {
       'The app enables HTTP streaming (app.setup), which the local host does not support.',
     );
   }
-}
-
-function listen(server: http.Server, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
 }
 
 function describeFunction(fn: RegisteredFunction, schedule: string | undefined): LocalFunctionInfo {

@@ -18,6 +18,15 @@ export interface AppUnderTest {
   readonly stateDir: string;
   readonly blobService: BlobServiceClient;
   readonly ledgerTable: TableClient;
+  /** Moves the app's, the host's and the HSM's clocks forward together (storage keeps real time). */
+  advanceClock(ms: number): void;
+  /** Calls an HTTP endpoint of the app with the function key. */
+  call(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; body: unknown }>;
   stop(): Promise<void>;
 }
 
@@ -31,9 +40,15 @@ export async function startAppUnderTest(
   options: { hsmName?: string; settings?: Record<string, string>; jobDurationMs?: number } = {},
 ): Promise<AppUnderTest> {
   const hsmName = options.hsmName ?? 'contoso';
+  let offsetMs = 0;
+  const clock = () => Date.now() + offsetMs;
   const workDir = mkdtempSync(join(tmpdir(), 'hsm-backup-e2e-'));
   const azurite = await startAzurite();
-  const emulator = await startEmulator({ hsmName, jobDurationMs: options.jobDurationMs ?? 200 });
+  const emulator = await startEmulator({
+    hsmName,
+    jobDurationMs: options.jobDurationMs ?? 200,
+    now: clock,
+  });
   const caCertFile = join(workDir, 'ca.pem');
   writeFileSync(caCertFile, emulator.caCertPem);
   const settings = localAppSettings(
@@ -56,8 +71,15 @@ export async function startAppUnderTest(
     appRoot: repoRoot,
     env: settings,
     stateDir,
+    clock,
     log: (record) => logs.push(record),
   });
+  // The same module instance the loaded app uses: the app reads "now" from it.
+  (
+    require(
+      join(repoRoot, 'dist', 'shared', 'app', 'clock.js'),
+    ) as typeof import('../../shared/app/clock')
+  ).useClock(clock);
   return {
     host,
     emulator,
@@ -67,6 +89,29 @@ export async function startAppUnderTest(
     stateDir,
     blobService,
     ledgerTable,
+    advanceClock: (ms) => {
+      offsetMs += ms;
+    },
+    call: async (method, path, body, headers = {}) => {
+      const response = await fetch(`${host.url}${path}`, {
+        method,
+        headers: {
+          'x-functions-key': host.functionKey,
+          'content-type': 'application/json',
+          ...headers,
+        },
+        body:
+          body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+      });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: the test sees the text.
+      }
+      return { status: response.status, body: parsed };
+    },
     stop: async () => {
       await host.stop();
       await emulator.stop();

@@ -26,16 +26,8 @@ import {
   InstanceStore,
   terminalStatuses,
 } from './instanceStore';
-import {
-  activityInputData,
-  errorDetails,
-  errorMessage,
-  orchestrationTriggerPayload,
-  parseJsonText,
-  readOrchestratorOutcome,
-  returnValueToJson,
-  toJsonText,
-} from './payloads';
+import { invokeActivity, invokeOrchestrator } from './functionInvocations';
+import { errorDetails, errorMessage, parseJsonText, toJsonText } from './payloads';
 import { failureReason, FunctionKind, planTurn, TurnEnd, TurnPlan } from './turnPlanner';
 
 export interface EngineDependencies {
@@ -57,7 +49,8 @@ export class OrchestrationEngine {
   readonly #busy: BusyTracker;
   readonly #orchestrators = new Map<string, RegisteredFunction>();
   readonly #activities = new Map<string, RegisteredFunction>();
-  readonly #turns = new Map<string, 'queued' | 'running'>();
+  /** Instances with a turn queued or running: never two turns at once for one instance. */
+  readonly #turns = new Set<string>();
   readonly #runningCalls = new Set<string>();
   readonly #changes = new EventEmitter();
   #stopped = false;
@@ -218,14 +211,13 @@ export class OrchestrationEngine {
 
   #scheduleTurn(instanceId: string): void {
     if (this.#stopped || this.#turns.has(instanceId)) return;
-    this.#turns.set(instanceId, 'queued');
+    this.#turns.add(instanceId);
     this.#busy.begin();
     setImmediate(() => void this.#runTurns(instanceId));
   }
 
-  /** Runs turns for one instance until its inbox is empty; never two at once for an instance. */
+  /** Runs turns for one instance until its inbox is empty. */
   async #runTurns(instanceId: string): Promise<void> {
-    this.#turns.set(instanceId, 'running');
     try {
       for (;;) {
         const instance = this.#store.get(instanceId);
@@ -259,18 +251,7 @@ export class OrchestrationEngine {
       );
     } else {
       const executionId = instance.executionId;
-      const history = [...instance.history.map((e) => ({ ...e, IsPlayed: true })), ...newEvents];
-      const payload = orchestrationTriggerPayload(
-        instance.instanceId,
-        instance.parentInstanceId,
-        instance.input,
-        history,
-        instance.history.length > 0,
-      );
-      const outcome = await this.#invoker.invoke(fn, {
-        inputData: [{ name: fn.triggerName, data: { string: JSON.stringify(payload) } }],
-        instanceId: instance.instanceId,
-      });
+      const outcome = await invokeOrchestrator(this.#invoker, fn, instance, newEvents);
       const current = this.#store.get(instance.instanceId);
       const stillLive = current === instance && instance.executionId === executionId;
       if (this.#stopped || !stillLive || terminalStatuses.has(instance.runtimeStatus)) return;
@@ -278,7 +259,7 @@ export class OrchestrationEngine {
         instance,
         batch,
         turnTime,
-        outcome: readOrchestratorOutcome(outcome),
+        outcome,
         functionKind: (name) => this.#functionKind(name),
       });
     }
@@ -376,23 +357,7 @@ export class OrchestrationEngine {
     const { instanceId, executionId } = instance;
     const fn = this.#activities.get(task.name);
     const run = async (): Promise<void> => {
-      let result: CallResult;
-      if (!fn) {
-        const reason = `Activity function '${task.name}' is not registered.`;
-        result = { ok: false, reason, details: errorDetails(reason) };
-      } else {
-        const outcome = await this.#invoker.invoke(fn, {
-          inputData: [{ name: fn.triggerName, data: activityInputData(task.input) }],
-          instanceId,
-        });
-        result = outcome.ok
-          ? { ok: true, resultJson: returnValueToJson(outcome.response.returnValue) }
-          : {
-              ok: false,
-              reason: `Activity function '${task.name}' failed: ${errorMessage(outcome.error)}`,
-              details: errorDetails(outcome.error),
-            };
-      }
+      const result = await invokeActivity(this.#invoker, fn, task.name, task.input, instanceId);
       this.#runningCalls.delete(key);
       this.#deliverCallResult(instanceId, executionId, task.taskId, result);
     };

@@ -35,10 +35,15 @@ export async function serveDurableWebhook(
   url: URL,
   subPath: string,
 ): Promise<void> {
-  const segments = subPath
-    .split('/')
-    .filter((s) => s !== '')
-    .map(decodeURIComponent);
+  let segments: string[];
+  try {
+    segments = subPath
+      .split('/')
+      .filter((s) => s !== '')
+      .map(decodeURIComponent);
+  } catch {
+    return sendError(response, 400, 'The request path is not valid URL encoding.');
+  }
   const method = request.method ?? 'GET';
   const [controller, first, second, third] = segments;
 

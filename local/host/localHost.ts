@@ -64,6 +64,8 @@ export interface LocalHost {
   taskHubName: string;
   functions: LocalFunctionInfo[];
   invokeTimer(name: string, options?: InvokeTimerOptions): Promise<void>;
+  /** Starts firing timers on their schedules from now on (when `runTimers` was off). */
+  startTimers(): void;
   getInstance(instanceId: string): InstanceSnapshot | undefined;
   listInstances(): InstanceSnapshot[];
   waitForInstance(instanceId: string, options?: { timeoutMs?: number }): Promise<InstanceSnapshot>;
@@ -140,6 +142,7 @@ async function start(options: LocalHostOptions): Promise<LocalHost> {
     if (server.listening) await closeServer(server);
   };
   let port: number;
+  let timersRunning = options.runTimers ?? false;
   try {
     // The worker runs the app's start hooks before its first invocation.
     await invoker.runAppHooks('appStart', appRoot);
@@ -148,10 +151,10 @@ async function start(options: LocalHostOptions): Promise<LocalHost> {
     engine.resume();
     poll = setInterval(() => {
       engine.fireDueTimers();
-      if (options.runTimers) timers.fireDue();
+      if (timersRunning) timers.fireDue();
     }, options.timerPollIntervalMs ?? 25);
     poll.unref();
-    if (options.runTimers) timers.startup();
+    if (timersRunning) timers.startup();
   } catch (error) {
     await stop();
     throw error;
@@ -169,6 +172,12 @@ async function start(options: LocalHostOptions): Promise<LocalHost> {
     taskHubName,
     functions: functions.map((fn) => describeFunction(fn, timers.scheduleOf(fn.name))),
     invokeTimer: (name, timerOptions) => timers.invoke(name, timerOptions),
+    startTimers: () => {
+      if (timersRunning) return;
+      timers.rearm();
+      timersRunning = true;
+      timers.startup();
+    },
     getInstance: (id) => {
       const instance = store.get(id);
       return instance && instanceSnapshot(instance);

@@ -72,6 +72,12 @@ export class TimerTriggers {
     await this.#run(timer, scheduled, options.isPastDue ?? false, true);
   }
 
+  /** Plans every timer's next firing from now: for timers switched on after the host started. */
+  rearm(): void {
+    const now = this.settings.clock();
+    for (const timer of this.#timers.values()) timer.next = nextOccurrence(timer.schedule, now);
+  }
+
   startup(): void {
     for (const timer of this.#timers.values()) {
       if (timer.runOnStartup) void this.#run(timer, this.settings.clock(), false, false);

@@ -82,6 +82,7 @@ async function run(
     else say(formatSummary(summary));
   }
   if (args.serve) {
+    sandbox.host.startTimers();
     say(
       `Serving on ${sandbox.host.url}; backups run on "${config.schedule.expression}". Ctrl-C stops.`,
     );

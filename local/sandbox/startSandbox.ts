@@ -72,6 +72,12 @@ export async function startSandbox(
       hsm = { url: emulator.url, name: hsmName, caCertFile };
     }
     applySettings(process.env, wiringSettings(azurite, hsm));
+    if (process.env.RESTORE_ALLOWED_ROLES?.trim() && !process.env.WEBSITE_AUTH_ENABLED) {
+      // Nothing strips forged principal headers here: the sandbox plays App Service
+      // authentication, and the caller sends x-ms-client-principal itself.
+      process.env.WEBSITE_AUTH_ENABLED = 'true';
+      log('Simulating App Service authentication: send x-ms-client-principal with your requests.');
+    }
     await createContainer(process.env.BACKUP_CONTAINER ?? '', azurite);
 
     const functionKey =
@@ -81,7 +87,8 @@ export async function startSandbox(
       port: args.autoPorts ? 0 : 7071,
       functionKey,
       clock: clock.now,
-      runTimers: args.serve,
+      // With --cycles the sandbox fires the cycles itself; the schedule starts when it serves.
+      runTimers: args.serve && args.cycles === undefined,
       log: (record) => {
         if (args.verbose || ['warning', 'error', 'critical'].includes(record.level)) {
           log(`[${record.functionName ?? 'host'}] ${record.message}`);

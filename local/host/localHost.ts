@@ -45,6 +45,12 @@ export interface LocalHostOptions {
   maxRequestBodyBytes?: number;
   /** How often due timers are checked against the clock. */
   timerPollIntervalMs?: number;
+  /**
+   * Tests only: the process kills itself (SIGKILL, no clean-up) right before or right after its
+   * N-th durable write of orchestration state, to prove a run resumes from any step boundary:
+   * before, the work since the last write is lost; after, the work the write implies never ran.
+   */
+  crashAt?: { readonly write: number; readonly moment: 'before' | 'after' };
 }
 
 export interface LocalFunctionInfo {
@@ -121,7 +127,7 @@ async function start(options: LocalHostOptions): Promise<LocalHost> {
         name,
         data: { string: JSON.stringify(durableClientInputData(endpoints())) },
       }));
-  const store = new InstanceStore(options.stateDir);
+  const store = new InstanceStore(options.stateDir, crashAt(options.crashAt));
   const engine = new OrchestrationEngine({ store, functions, invoker, clock, log, busy });
   const timers = new TimerTriggers(functions, { invoker, clock, log, busy, extraInputs });
   const server = createHostServer({
@@ -191,6 +197,15 @@ async function start(options: LocalHostOptions): Promise<LocalHost> {
       await invoker.runAppHooks('appTerminate', appRoot);
       coreRegistry.logSink = undefined;
     },
+  };
+}
+
+function crashAt(
+  point: LocalHostOptions['crashAt'],
+): ((writes: number, moment: 'before' | 'after') => void) | undefined {
+  if (!point) return undefined;
+  return (writes, moment) => {
+    if (writes === point.write && moment === point.moment) process.kill(process.pid, 'SIGKILL');
   };
 }
 

@@ -2,6 +2,8 @@ import { format } from 'node:util';
 import { useClock } from '../../shared/app/clock';
 import { appServices } from '../../shared/app/appServices';
 import { ConfigurationError } from '../../shared/config/ConfigurationError';
+import { flushTelemetry } from '../../shared/telemetry/telemetry';
+import { sandboxTelemetryRefusal } from '../telemetrySink/loopbackOnly';
 import { allSucceeded, runCycles } from './runCycles';
 import { parseSandboxArgs, usage, UsageError, type SandboxArgs } from './sandboxArgs';
 import { formatSummary, readSummary } from './sandboxSummary';
@@ -38,9 +40,15 @@ async function main(argv: readonly string[]): Promise<number> {
     console.info = toStderr;
   }
 
+  const telemetryRefused = sandboxTelemetryRefusal(process.env);
+  if (telemetryRefused) {
+    process.stderr.write(`Telemetry: ${telemetryRefused}\n`);
+    return 2;
+  }
   const sandbox = await startSandbox(args, (line) => process.stderr.write(`${line}\n`));
   let stopping: Promise<void> | undefined;
-  const shutdown = () => (stopping ??= sandbox.stop());
+  // Telemetry goes out first, with a bounded wait (the sink may be down), then everything stops.
+  const shutdown = () => (stopping ??= flushTelemetry(5000).then(() => sandbox.stop()));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
       say(`\n${signal}: stopping everything the sandbox started...`);

@@ -107,7 +107,10 @@ export interface RecordedOutcome {
 export interface PruneInput {
   readonly hsmName: string;
   readonly instanceId: string;
-  /** Folders retention must never delete, e.g. the safety backup of the latest restore. */
+  /**
+   * More folders retention must never delete; the newest successful backup and the latest
+   * restore's safety backup are protected without being named here.
+   */
   readonly protectedFolders?: readonly { readonly folder: string; readonly reason: string }[];
 }
 

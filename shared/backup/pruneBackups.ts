@@ -3,16 +3,17 @@ import type { AppServices } from '../app/appServices';
 import type { Logger } from '../log/Logger';
 import { policyRules } from '../retention/describePolicy';
 import { planRetention, type PlanEntry } from '../retention/planRetention';
-import { readRetentionInputs } from '../retention/readRetentionInputs';
+import { readRetentionPlanInput } from '../retention/readRetentionInputs';
 import { deleteFolder } from '../storage/deleteFolder';
+import { reportPruneCompleted } from '../telemetry/pruneTelemetry';
 import type { PruneInput, PruneSummary } from './BackupCycle';
 
 /**
- * Applies retention to one HSM: plans from the ledger and one listing of the container (pure
- * plan, see planRetention), then deletes the planned folders, at most RETENTION_MAX_DELETIONS_
- * PER_RUN of them, oldest first. A ledger row is marked pruned only once a fresh listing shows no
- * blob of its folder left; a folder the service refuses to delete (immutability, legal hold)
- * stays, its row is marked held with the code, and the next run tries again.
+ * Applies retention to one HSM: plans from the ledger and one listing of the container (a pure
+ * plan, see planRetention), then deletes the planned folders, no more than the per-run cap,
+ * oldest first. A ledger row is marked pruned only once a fresh listing shows no blob of its
+ * folder left; a folder the service refuses to delete (immutability, legal hold) stays, its row
+ * is marked held with the code, and the next run tries again.
  */
 export async function pruneBackups(
   services: AppServices,
@@ -21,17 +22,9 @@ export async function pruneBackups(
 ): Promise<PruneSummary> {
   const { ledger, storage, config } = services;
   const hsm = input.hsmName;
-  const { records, containerFolders } = await readRetentionInputs(ledger, storage.container, hsm);
-  // Known shortcoming: the safety backup of the latest restore is protected only when the caller
-  // passes it in `protectedFolders`; reading it from the restore rows here would retire that.
-  const plan = planRetention({
-    hsmName: hsm,
-    records,
-    containerFolders,
-    settings: config.retention,
-    backupDeadlineMs: config.polling.deadlineMs,
-    protectedFolders: input.protectedFolders ?? [],
-  });
+  const plan = planRetention(
+    await readRetentionPlanInput(services, hsm, input.protectedFolders ?? []),
+  );
   const rules = policyRules(config.retention).map((r) => `${r.rule} ${r.value}`);
   const kept = plan.entries.filter((e) => e.kind === 'backup' && e.action === 'keep').length;
   log.info(
@@ -86,7 +79,7 @@ export async function pruneBackups(
       `${cleanedFolders.length}, held ${heldFolders.length}, failed ${failedFolders.length}, ` +
       `deferred ${plan.deferred}, unrecorded ${unrecordedFolders.length}.`,
   );
-  return {
+  return reportPruneCompleted(log, input, {
     kept,
     prunedFolders,
     blobsDeleted,
@@ -95,7 +88,7 @@ export async function pruneBackups(
     cleanedFolders,
     deferred: plan.deferred,
     unrecordedFolders,
-  };
+  });
 }
 
 /** The ledger row a deleted folder belongs to: a backup's or a failed attempt's. */

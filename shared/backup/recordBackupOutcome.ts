@@ -3,6 +3,7 @@ import type { BackupRecord } from '../ledger/BackupRecord';
 import type { Logger } from '../log/Logger';
 import { folderFromUrl, parseBackupFolder } from '../storage/backupFolderName';
 import { inspectFolder } from '../storage/inspectFolder';
+import { reportBackupOutcome } from '../telemetry/backupTelemetry';
 import type { RecordedOutcome, RecordOutcomeInput } from './BackupCycle';
 
 /**
@@ -43,6 +44,7 @@ export async function recordBackupOutcome(
   if (record.status === 'Succeeded')
     log.info(`${line}: ${record.blobCount} blobs, ${record.byteCount} bytes.`);
   else log.warn(`${line}: ${record.failureCode ?? ''} ${record.failureReason ?? ''}`.trim());
+  await reportBackupOutcome(services, record, log);
   return summarise(record);
 }
 

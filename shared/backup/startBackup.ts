@@ -3,6 +3,7 @@ import type { AppServices } from '../app/appServices';
 import { startJobSafely } from '../orchestration/startJobSafely';
 import type { BackupRecord } from '../ledger/BackupRecord';
 import type { Logger } from '../log/Logger';
+import { emitEvent } from '../telemetry/telemetry';
 import type { StartBackupInput, StartBackupResult } from './BackupCycle';
 import { storageTargetFor } from './storageTarget';
 
@@ -71,5 +72,7 @@ export async function startBackup(
   if (start.outcome !== 'started') return start;
   const { jobId, retryAfterSeconds } = start;
   await ledger.saveBackup({ ...record, status: 'InProgress', jobId, instanceId: input.instanceId });
+  const { hsmName, attemptId, instanceId, trigger } = input;
+  emitEvent(log, 'BackupStarted', { hsm: hsmName, attemptId, jobId, instanceId, trigger });
   return { outcome: 'started', jobId, retryAfterSeconds, adopted: false };
 }

@@ -1,7 +1,9 @@
 import type { DurableClient } from 'durable-functions';
 import type { AppConfig } from '../config/AppConfig';
 import type { BackupTrigger } from '../ledger/BackupRecord';
+import { attemptIdFor } from '../ledger/rowKeys';
 import type { Logger } from '../log/Logger';
+import { emitEvent } from '../telemetry/telemetry';
 import { backupInstanceId, orchestratorNames, type BackupCycleInput } from './BackupCycle';
 
 export type StartCycleOutcome =
@@ -37,6 +39,13 @@ export async function startBackupCycle(
       `Backup of ${config.hsm.name} for ${request.occurrence.toISOString()} skipped: ` +
         `instance ${instanceId} is ${existing.runtimeStatus} since ${existing.createdTime}.`,
     );
+    emitEvent(log, 'BackupSkipped', {
+      hsm: config.hsm.name,
+      attemptId: attemptIdFor(request.occurrence, request.trigger),
+      instanceId,
+      trigger: request.trigger,
+      statusDetails: `instance ${instanceId} was still ${existing.runtimeStatus} (since ${existing.createdTime})`,
+    });
     return { started: false, instanceId, ...existing };
   }
   const input: BackupCycleInput = {

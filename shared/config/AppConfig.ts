@@ -1,3 +1,4 @@
+import type { RetentionSettings } from '../retention/RetentionPolicy';
 import type { CronSchedule } from '../schedule/ncrontab';
 
 /** How the HSM reaches the backup container. */
@@ -30,9 +31,8 @@ export interface AppConfig {
     readonly ledgerTable: string;
   };
   readonly schedule: CronSchedule;
-  readonly retention: {
-    readonly keepLast: number;
-  };
+  /** The retention policy (rules as data) and the limits around it. */
+  readonly retention: RetentionSettings;
   readonly polling: {
     readonly firstIntervalMs: number;
     readonly maxIntervalMs: number;
@@ -53,4 +53,10 @@ export interface AppConfig {
     readonly allowedRoles: readonly string[];
   };
   readonly taskHub: string;
+  readonly telemetry: {
+    /** APPLICATIONINSIGHTS_CONNECTION_STRING; unset: no telemetry is sent. Never logged. */
+    readonly connectionString?: string;
+    /** ALERT_MAX_BACKUP_AGE_HOURS; unset: twice the schedule's interval plus one hour. */
+    readonly maxBackupAgeMs?: number;
+  };
 }

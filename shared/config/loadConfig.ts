@@ -2,6 +2,7 @@ import type { AppConfig, HsmStorageAccess, StorageAuth } from './AppConfig';
 import { ConfigurationError } from './ConfigurationError';
 import { isLoopbackHost, SettingReader, type SettingsSource } from './settingReaders';
 import { CronSyntaxError, parseNcrontab, type CronSchedule } from '../schedule/ncrontab';
+import { readRetentionSettings } from '../retention/readRetentionSettings';
 import { readFileSync } from 'node:fs';
 
 /** Managed HSM data-plane domains of the Azure clouds. */
@@ -36,7 +37,7 @@ export function loadConfig(source: SettingsSource): AppConfig {
   const hsm = readHsm(read);
   const storage = readStorage(read);
   const schedule = readSchedule(read);
-  const keepLast = read.integer('RETENTION_KEEP_LAST', 7, 1, 10_000);
+  const retention = readRetentionSettings(read);
   const polling = {
     firstIntervalMs: read.duration('BACKUP_POLL_INTERVAL', 10_000, 1000, hour),
     maxIntervalMs: read.duration('BACKUP_POLL_MAX_INTERVAL', 5 * minute, 1000, 6 * hour),
@@ -50,6 +51,7 @@ export function loadConfig(source: SettingsSource): AppConfig {
   }
   const credential = readCredential(read, hsm?.url, storage?.blobUrl);
   const restore = readRestore(read);
+  const telemetry = readTelemetry(read);
   const taskHub = read.raw('DURABLE_TASK_HUB') ?? 'hsmbackup';
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) {
     read.fail(
@@ -65,11 +67,12 @@ export function loadConfig(source: SettingsSource): AppConfig {
     hsm,
     storage,
     schedule,
-    retention: { keepLast },
+    retention,
     polling,
     credential,
     restore,
     taskHub,
+    telemetry,
   });
 }
 
@@ -329,8 +332,10 @@ function readRestore(read: SettingReader): AppConfig['restore'] {
     );
   }
   // The principal header that roles are read from can be forged by any caller unless App Service
-  // authentication sits in front of the app and strips it.
-  if (allowedRoles.length > 0 && !read.boolean('WEBSITE_AUTH_ENABLED', false)) {
+  // authentication sits in front of the app and strips it. App Service sets WEBSITE_AUTH_ENABLED
+  // itself, spelled "True", so any casing of true counts.
+  const appServiceAuth = read.raw('WEBSITE_AUTH_ENABLED')?.toLowerCase() === 'true';
+  if (allowedRoles.length > 0 && !appServiceAuth) {
     read.fail(
       ['RESTORE_ALLOWED_ROLES', 'WEBSITE_AUTH_ENABLED'],
       'RESTORE_ALLOWED_ROLES is set but App Service authentication is off ' +
@@ -339,6 +344,22 @@ function readRestore(read: SettingReader): AppConfig['restore'] {
     );
   }
   return { enabled, maxBackupAgeMs, allowedRoles };
+}
+
+function readTelemetry(read: SettingReader): AppConfig['telemetry'] {
+  const connectionString = read.raw('APPLICATIONINSIGHTS_CONNECTION_STRING');
+  const hours = read.raw('ALERT_MAX_BACKUP_AGE_HOURS');
+  const maxBackupAgeMs =
+    hours === undefined ? undefined : read.integer('ALERT_MAX_BACKUP_AGE_HOURS', 0, 1, 8760) * hour;
+  // The value itself is never quoted back: it is treated as a secret.
+  if (connectionString !== undefined && !/(^|;)\s*InstrumentationKey=[^;]+/i.test(connectionString)) {
+    read.fail(
+      'APPLICATIONINSIGHTS_CONNECTION_STRING',
+      'APPLICATIONINSIGHTS_CONNECTION_STRING must be the connection string of an Application ' +
+        'Insights resource (InstrumentationKey=...;IngestionEndpoint=...); leave it unset for no telemetry.',
+    );
+  }
+  return { connectionString, maxBackupAgeMs: maxBackupAgeMs || undefined };
 }
 
 function withoutTrailingSlash(url: URL): URL {

@@ -1,6 +1,8 @@
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { appConfig } from '../app/appConfig';
 import { contextLogger, type Logger } from '../log/Logger';
 import { describeError } from '../log/redact';
+import { reportRestoreRefused } from '../telemetry/restoreTelemetry';
 import { ApiError } from './ApiError';
 
 /** A JSON answer that no cache keeps: these answers change from one moment to the next. */
@@ -30,6 +32,7 @@ export function jsonEndpoint(
     } catch (error) {
       if (error instanceof ApiError) {
         if (error.status >= 500) log.error(`${error.code}: ${error.message}`);
+        reportRestoreRefused(log, context.functionName, request.headers, error, hsmNameIfKnown());
         return json(error.status, {
           error: { code: error.code, message: error.message, ...error.details },
         });
@@ -59,5 +62,14 @@ export function refuseUnknownQuery(request: HttpRequest, known: readonly string[
       `Unknown query parameter ${unknown.map((k) => JSON.stringify(k.slice(0, 40))).join(', ')}; ` +
         `accepted: ${known.length > 0 ? known.join(', ') : 'none'}.`,
     );
+  }
+}
+
+/** The HSM's name for telemetry, when the configuration loaded (it may be what failed). */
+function hsmNameIfKnown(): string | undefined {
+  try {
+    return appConfig().hsm.name;
+  } catch {
+    return undefined;
   }
 }

@@ -35,7 +35,8 @@ export interface BackupRecord {
   readonly prunedAt?: Date;
   /**
    * Set when retention meant to delete the folder and the service refused (immutability policy,
-   * legal hold): its error code, beside the status. The folder stays; later runs try again.
+   * legal hold): its error code, beside the status. The folder stays; later runs try again, and
+   * once one deletes it the row is marked pruned too (the code stays, as history).
    */
   readonly heldCode?: string;
   readonly heldAt?: Date;

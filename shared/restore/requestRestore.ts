@@ -5,6 +5,7 @@ import { now } from '../app/clock';
 import { lockLeaseFor } from '../backup/BackupCycle';
 import { ApiError } from '../http/ApiError';
 import type { Logger } from '../log/Logger';
+import { reportRestoreRequested } from '../telemetry/restoreTelemetry';
 import {
   restoreOrchestratorName,
   roleRewindWarning,
@@ -89,6 +90,7 @@ export async function requestRestore(
     `${request.dryRun ? 'Dry run of a ' : ''}${what} from ${request.folder} requested by ${who}` +
       `${request.backupFirst ? ' (backup first)' : ''}: instance ${instanceId}.`,
   );
+  reportRestoreRequested(log, { ...request, hsmName, instanceId });
   return {
     id: instanceId,
     statusUrl: `/api/restore/${instanceId}`,

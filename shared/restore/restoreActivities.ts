@@ -3,6 +3,7 @@ import { storageTargetFor } from '../backup/storageTarget';
 import type { Logger } from '../log/Logger';
 import { checkJob } from '../orchestration/checkJob';
 import { startJobSafely } from '../orchestration/startJobSafely';
+import { reportRestoreOutcome } from '../telemetry/restoreTelemetry';
 import type {
   JobCheck,
   SaveRestoreInput,
@@ -58,6 +59,7 @@ export async function startPreCheck(
 export async function saveRestoreRecord(
   services: AppServices,
   input: SaveRestoreInput,
+  log: Logger,
 ): Promise<void> {
   const date = (iso?: string) => (iso ? new Date(iso) : undefined);
   await services.restores.save({
@@ -66,4 +68,5 @@ export async function saveRestoreRecord(
     startTime: date(input.startTime),
     endTime: date(input.endTime),
   });
+  reportRestoreOutcome(log, input);
 }

@@ -8,10 +8,15 @@ export interface FolderDeletion {
   readonly deleted: number;
   /** Blobs that were already gone when we asked: counted as deleted. */
   readonly alreadyGone: number;
-  /** Blobs the service refused to delete for good reasons (immutability policy, legal hold). */
+  /**
+   * Blobs the service refused to delete for good reasons (immutability policy, legal hold): the
+   * first few, so memory stays flat; `heldCount` has them all.
+   */
   readonly held: readonly { readonly blob: string; readonly code: string }[];
+  readonly heldCount: number;
   /** Blobs that could not be deleted for other reasons (transient after retry, or unexpected). */
   readonly failed: readonly { readonly blob: string; readonly code: string }[];
+  readonly failedCount: number;
   /** How many blobs were still listed under the folder afterwards. */
   readonly remaining: number;
   /** Whether the batch API was refused and single deletes were used instead. */
@@ -25,20 +30,30 @@ interface BlobOutcome {
 }
 
 const singleDeleteConcurrency = 16;
+/** How many refused blobs a result names; the counts cover the rest. */
+export const maxNamedRefusals = 20;
+/** Snapshots go with their blob: a blob with snapshots cannot be deleted otherwise. */
+const deleteOptions = { deleteSnapshots: 'include' } as const;
 
 /**
  * Deletes every blob under `<folder>/` in batches of at most 256, one listing page at a time so
  * memory stays flat whatever the folder holds. Per-blob results come from the batch response (the
- * batch call itself succeeds even when some deletes fail). When the service refuses batches
+ * batch call itself succeeds even when some deletes fail): a blob already gone counts as deleted,
+ * a 409 for immutability or legal hold is `held`, a transient failure is tried once more singly
+ * (and the client's own retry policy retries that request). When the service refuses batches
  * altogether, falls back to parallel single deletes. Ends by listing the folder again: only an
  * empty listing means the folder is gone.
+ *
+ * Known shortcoming: on an account with blob versioning or soft delete, earlier versions and
+ * soft-deleted blobs stay (and cost storage) after this; the account's lifecycle management
+ * rule is what removes them.
  */
 export async function deleteFolder(
   container: ContainerClient,
   folder: string,
 ): Promise<FolderDeletion> {
   const prefix = `${folder}/`;
-  const totals = { deleted: 0, alreadyGone: 0 };
+  const totals = { deleted: 0, alreadyGone: 0, heldCount: 0, failedCount: 0 };
   const held: { blob: string; code: string }[] = [];
   const failed: { blob: string; code: string }[] = [];
   let useBatches = true;
@@ -57,11 +72,12 @@ export async function deleteFolder(
     for (const outcome of retried) {
       if (outcome.result === 'deleted') totals.deleted += 1;
       else if (outcome.result === 'gone') totals.alreadyGone += 1;
-      else
-        (outcome.result === 'held' ? held : failed).push({
-          blob: outcome.blob,
-          code: outcome.code ?? 'Unknown',
-        });
+      else {
+        const isHeld = outcome.result === 'held';
+        const count = isHeld ? ++totals.heldCount : ++totals.failedCount;
+        if (count > maxNamedRefusals) continue;
+        (isHeld ? held : failed).push({ blob: outcome.blob, code: outcome.code ?? 'Unknown' });
+      }
     }
   }
 
@@ -79,7 +95,7 @@ async function deleteAsBatch(
 ): Promise<BlobOutcome[] | undefined> {
   const clients = names.map((name) => container.getBlobClient(name));
   try {
-    const response = await container.getBlobBatchClient().deleteBlobs(clients);
+    const response = await container.getBlobBatchClient().deleteBlobs(clients, deleteOptions);
     return response.subResponses.map((sub, index) =>
       outcomeFor(names[index], sub.status, sub.errorCode),
     );
@@ -109,7 +125,7 @@ async function deleteOneByOne(
 
 async function deleteSingle(container: ContainerClient, name: string): Promise<BlobOutcome> {
   try {
-    await container.getBlobClient(name).delete();
+    await container.getBlobClient(name).delete(deleteOptions);
     return { blob: name, result: 'deleted' };
   } catch (error) {
     if (error instanceof RestError) return outcomeFor(name, error.statusCode ?? 0, error.code);

@@ -95,7 +95,14 @@ export class InstanceStore {
   readonly #directory: string | undefined;
   #writeCounter = 0;
 
-  constructor(stateDir: string | undefined) {
+  /**
+   * @param crashPoint called before and after every durable write with how many writes this
+   *   store has begun: the hook tests use to crash the host at an exact step boundary.
+   */
+  constructor(
+    stateDir: string | undefined,
+    private readonly crashPoint?: (writes: number, moment: 'before' | 'after') => void,
+  ) {
     this.#directory = stateDir ? path.join(stateDir, 'instances') : undefined;
     if (this.#directory) fs.mkdirSync(this.#directory, { recursive: true });
   }
@@ -114,8 +121,10 @@ export class InstanceStore {
     if (!this.#directory) return;
     const file = this.#fileFor(instance.instanceId);
     const temporary = `${file}.${process.pid}.${++this.#writeCounter}.tmp`;
+    this.crashPoint?.(this.#writeCounter, 'before');
     fs.writeFileSync(temporary, JSON.stringify(instance));
     fs.renameSync(temporary, file);
+    this.crashPoint?.(this.#writeCounter, 'after');
   }
 
   remove(instanceId: string): boolean {

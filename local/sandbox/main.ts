@@ -5,6 +5,11 @@ import { ConfigurationError } from '../../shared/config/ConfigurationError';
 import { flushTelemetry } from '../../shared/telemetry/telemetry';
 import { sandboxTelemetryRefusal } from '../telemetrySink/loopbackOnly';
 import { allSucceeded, runCycles } from './runCycles';
+import { readRetentionPlanInput } from '../../shared/retention/readRetentionInputs';
+import {
+  buildRetentionPreview,
+  renderRetentionPreview,
+} from '../../shared/retention/retentionPreview';
 import { parseSandboxArgs, usage, UsageError, type SandboxArgs } from './sandboxArgs';
 import { formatSummary, readSummary } from './sandboxSummary';
 import { startSandbox, type Sandbox } from './startSandbox';
@@ -85,6 +90,12 @@ async function run(
       report: say,
     });
     exitCode = allSucceeded(reports) ? 0 : 1;
+    if (args.dryRun) {
+      const input = await readRetentionPlanInput(services, config.hsm.name);
+      say(
+        `Retention dry run: nothing was deleted. The plan now:\n${renderRetentionPreview(buildRetentionPreview(input))}`,
+      );
+    }
     const summary = await readSummary(services);
     if (args.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
     else say(formatSummary(summary));

@@ -16,6 +16,8 @@ export interface SandboxArgs {
   readonly autoPorts: boolean;
   /** Print every function log line (stderr). */
   readonly verbose: boolean;
+  /** Retention plans and logs but deletes nothing; the plan is printed at exit. */
+  readonly dryRun?: boolean;
 }
 
 export const usage = `Usage: npm run local -- [options]
@@ -25,6 +27,8 @@ Runs hsm-backup on this machine: Azurite, an emulated Managed HSM, and the app i
   --cycles N      fire N backup cycles (the schedule's next occurrences, on simulated time)
                   back to back, print a summary, exit 0 only if all succeeded
   --every D       at least D of simulated time between cycles (e.g. 1d, 6h)
+  --dry-run       with --cycles: retention deletes nothing (RETENTION_DRY_RUN=true) and the
+                  plan it would carry out is printed at exit
   --serve         with --cycles: keep serving afterwards; without --cycles this is the default
   --json          print one JSON object on stdout (use with npm run -s)
   --hsm-url URL   use an outside HSM-compatible endpoint (TLS trust via NODE_EXTRA_CA_CERTS)
@@ -47,6 +51,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs | 'help' 
   let hsmUrl: string | undefined;
   let autoPorts = false;
   let verbose = false;
+  let dryRun = false;
   const valueOf = (flag: string): string => {
     const value = args.shift();
     if (value === undefined || value.startsWith('--'))
@@ -93,14 +98,18 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs | 'help' 
       case '--verbose':
         verbose = true;
         break;
+      case '--dry-run':
+        dryRun = true;
+        break;
       default:
         throw new UsageError(`unknown option "${arg}"`);
     }
   }
-  if (everyMs !== undefined && cycles === undefined) {
-    throw new UsageError('--every goes with --cycles');
+  if ((everyMs !== undefined || dryRun) && cycles === undefined) {
+    throw new UsageError(`${dryRun ? '--dry-run' : '--every'} goes with --cycles`);
   }
   return {
+    dryRun,
     cycles,
     everyMs,
     serve: serve || cycles === undefined,

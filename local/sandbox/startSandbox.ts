@@ -71,6 +71,7 @@ export async function startSandbox(
       writeFileSync(caCertFile, emulator.caCertPem);
       hsm = { url: emulator.url, name: hsmName, caCertFile };
     }
+    if (args.dryRun) process.env.RETENTION_DRY_RUN = 'true';
     applySettings(process.env, wiringSettings(azurite, hsm));
     if (process.env.RESTORE_ALLOWED_ROLES?.trim() && !process.env.WEBSITE_AUTH_ENABLED) {
       // Nothing strips forged principal headers here: the sandbox plays App Service

@@ -127,6 +127,8 @@ export interface PruneSummary {
   readonly deferred: number;
   /** Folders of the HSM in the container that the ledger does not know (reported). */
   readonly unrecordedFolders: readonly string[];
+  /** True when RETENTION_DRY_RUN planned this run and deleted nothing. */
+  readonly dryRun?: boolean;
 }
 
 export interface BackupCycleResult {

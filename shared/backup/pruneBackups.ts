@@ -4,6 +4,7 @@ import type { Logger } from '../log/Logger';
 import { policyRules } from '../retention/describePolicy';
 import { planRetention, type PlanEntry } from '../retention/planRetention';
 import { readRetentionPlanInput } from '../retention/readRetentionInputs';
+import { previewOfPlan, renderRetentionPreview } from '../retention/retentionPreview';
 import { deleteFolder } from '../storage/deleteFolder';
 import { reportPruneCompleted } from '../telemetry/pruneTelemetry';
 import type { PruneInput, PruneSummary } from './BackupCycle';
@@ -33,6 +34,26 @@ export async function pruneBackups(
       `${plan.deferred} deferred.`,
   );
   for (const warning of plan.warnings) log.warn(`Retention for ${hsm}: ${warning}`);
+  if (config.retention.dryRun) {
+    // Dry run: say exactly what this run would do, then do none of it.
+    log.info(
+      `Retention dry run (RETENTION_DRY_RUN=true), nothing deleted:\n${renderRetentionPreview(previewOfPlan(plan, config.retention))}`,
+    );
+    const unrecorded = plan.entries.flatMap((e) =>
+      e.kind === 'unrecorded' && e.folder ? [e.folder] : [],
+    );
+    return {
+      kept,
+      prunedFolders: [],
+      blobsDeleted: 0,
+      heldFolders: [],
+      failedFolders: [],
+      cleanedFolders: [],
+      deferred: plan.deletions.length + plan.deferred,
+      unrecordedFolders: unrecorded,
+      dryRun: true,
+    };
+  }
 
   const prunedFolders: string[] = [];
   const cleanedFolders: string[] = [];

@@ -4,7 +4,13 @@ import type { BackupTrigger } from '../ledger/BackupRecord';
 import { attemptIdFor } from '../ledger/rowKeys';
 import type { Logger } from '../log/Logger';
 import { emitEvent } from '../telemetry/telemetry';
-import { backupInstanceId, orchestratorNames, type BackupCycleInput } from './BackupCycle';
+import { now } from '../app/clock';
+import {
+  backupInstanceId,
+  lockLeaseFor,
+  orchestratorNames,
+  type BackupCycleInput,
+} from './BackupCycle';
 
 export type StartCycleOutcome =
   | { readonly started: true; readonly instanceId: string }
@@ -33,7 +39,16 @@ export async function startBackupCycle(
   log: Logger,
 ): Promise<StartCycleOutcome> {
   const instanceId = backupInstanceId(config.hsm.name);
-  const existing = await statusOrUndefined(client, instanceId);
+  let existing = await statusOrUndefined(client, instanceId);
+  const stuck = existing && stuckReason(existing, config);
+  if (stuck) {
+    // Never a reason to skip backups forever: report it loudly, end it, start afresh.
+    log.error(
+      `Backup instance ${instanceId} of ${config.hsm.name} is stuck (${stuck}); terminating and replacing it.`,
+    );
+    await client.terminate(instanceId, `replaced: ${stuck}`);
+    existing = undefined;
+  }
   if (existing && activeStatuses.has(existing.runtimeStatus)) {
     log.warn(
       `Backup of ${config.hsm.name} for ${request.occurrence.toISOString()} skipped: ` +
@@ -62,6 +77,28 @@ export async function startBackupCycle(
       `(${request.trigger}).`,
   );
   return { started: true, instanceId };
+}
+
+/** A Pending instance never picked up: the host lost it (a crash before its first step). */
+export const stuckPendingAfterMs = 15 * 60_000;
+
+/**
+ * Why an active instance counts as stuck, or undefined. A Running one past its lock lease can no
+ * longer be doing anything useful: its deadline passed long ago and its lock has lapsed.
+ */
+function stuckReason(
+  existing: { runtimeStatus: string; createdTime?: string },
+  config: AppConfig,
+): string | undefined {
+  if (!existing.createdTime) return undefined;
+  const ageMs = now().getTime() - Date.parse(existing.createdTime);
+  if (existing.runtimeStatus === 'Pending' && ageMs > stuckPendingAfterMs) {
+    return `Pending for ${Math.round(ageMs / 60_000)} minutes without starting`;
+  }
+  if (existing.runtimeStatus === 'Running' && ageMs > lockLeaseFor(config.polling)) {
+    return `Running for ${Math.round(ageMs / 60_000)} minutes, far past its deadline`;
+  }
+  return undefined;
 }
 
 async function statusOrUndefined(

@@ -53,9 +53,16 @@ export interface AppConfig {
     readonly allowedRoles: readonly string[];
   };
   readonly taskHub: string;
+  /** How long finished orchestration history stays in the task hub; the ledger keeps the record. */
+  readonly historyRetentionMs: number;
   readonly telemetry: {
     /** APPLICATIONINSIGHTS_CONNECTION_STRING; unset: no telemetry is sent. Never logged. */
     readonly connectionString?: string;
+    /**
+     * APPLICATIONINSIGHTS_AUTHENTICATION_STRING `Authorization=AAD`: ingestion takes Entra ID
+     * tokens only, so the exporter sends the app's identity (its `ClientId=`, if it names one).
+     */
+    readonly entraAuth?: { readonly clientId?: string };
     /** ALERT_MAX_BACKUP_AGE_HOURS; unset: twice the schedule's interval plus one hour. */
     readonly maxBackupAgeMs?: number;
   };

@@ -52,6 +52,7 @@ export function loadConfig(source: SettingsSource): AppConfig {
   const credential = readCredential(read, hsm?.url, storage?.blobUrl);
   const restore = readRestore(read);
   const telemetry = readTelemetry(read);
+  const historyRetentionMs = read.integer('HISTORY_RETENTION_DAYS', 30, 1, 3650) * 86_400_000;
   const taskHub = read.raw('DURABLE_TASK_HUB') ?? 'hsmbackup';
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) {
     read.fail(
@@ -72,6 +73,7 @@ export function loadConfig(source: SettingsSource): AppConfig {
     credential,
     restore,
     taskHub,
+    historyRetentionMs,
     telemetry,
   });
 }
@@ -352,14 +354,41 @@ function readTelemetry(read: SettingReader): AppConfig['telemetry'] {
   const maxBackupAgeMs =
     hours === undefined ? undefined : read.integer('ALERT_MAX_BACKUP_AGE_HOURS', 0, 1, 8760) * hour;
   // The value itself is never quoted back: it is treated as a secret.
-  if (connectionString !== undefined && !/(^|;)\s*InstrumentationKey=[^;]+/i.test(connectionString)) {
+  if (
+    connectionString !== undefined &&
+    !/(^|;)\s*InstrumentationKey=[^;]+/i.test(connectionString)
+  ) {
     read.fail(
       'APPLICATIONINSIGHTS_CONNECTION_STRING',
       'APPLICATIONINSIGHTS_CONNECTION_STRING must be the connection string of an Application ' +
         'Insights resource (InstrumentationKey=...;IngestionEndpoint=...); leave it unset for no telemetry.',
     );
   }
-  return { connectionString, maxBackupAgeMs: maxBackupAgeMs || undefined };
+  return {
+    connectionString,
+    maxBackupAgeMs: maxBackupAgeMs || undefined,
+    entraAuth: readEntraAuth(read),
+  };
+}
+
+/** `Authorization=AAD` (and optionally `;ClientId=<guid>`), as the Functions host reads it. */
+function readEntraAuth(read: SettingReader): AppConfig['telemetry']['entraAuth'] {
+  const text = read.raw('APPLICATIONINSIGHTS_AUTHENTICATION_STRING');
+  if (text === undefined) return undefined;
+  const parts = new Map(
+    text.split(';').map((part) => {
+      const [key, ...value] = part.split('=');
+      return [key.trim().toLowerCase(), value.join('=').trim()] as const;
+    }),
+  );
+  if (parts.get('authorization')?.toUpperCase() !== 'AAD') {
+    return read.fail(
+      'APPLICATIONINSIGHTS_AUTHENTICATION_STRING',
+      `APPLICATIONINSIGHTS_AUTHENTICATION_STRING must be "Authorization=AAD" (optionally ` +
+        `";ClientId=<client id>"); got "${text}".`,
+    );
+  }
+  return { clientId: parts.get('clientid') || undefined };
 }
 
 function withoutTrailingSlash(url: URL): URL {

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
 import type { AppServices } from '../app/appServices';
 import { now } from '../app/clock';
-import { lockLeaseFor } from '../backup/BackupCycle';
 import { ApiError } from '../http/ApiError';
 import type { Logger } from '../log/Logger';
 import { reportRestoreRequested } from '../telemetry/restoreTelemetry';
@@ -22,6 +21,9 @@ export interface RestoreRequest {
   readonly dryRun: boolean;
   readonly requestedBy?: string;
 }
+
+/** How long a restore request holds the lock before its orchestration's first step renews it. */
+export const requestLockLeaseMs = 5 * 60_000;
 
 /** Restore instance ids: the HSM's name, the request time, and a random tail. */
 export function restoreInstanceId(hsmName: string, at: Date, dryRun: boolean): string {
@@ -57,10 +59,12 @@ export async function requestRestore(
       now: at.toISOString(),
     });
     refuseUnlessReady(verified, request);
+    // A short lease: if the process dies before the orchestration is stored, the HSM is free
+    // again within minutes. The orchestration's first step renews it to the full lease.
     const lock = await services.lock.acquire(
       hsmName,
       { instanceId, operation: 'restore', detail: `${request.kind} restore of ${request.folder}` },
-      lockLeaseFor(config.polling),
+      requestLockLeaseMs,
       at,
     );
     if (!lock.acquired) throw busy(lock.heldBy);

@@ -46,6 +46,7 @@ export function readRetentionSettings(read: SettingReader): RetentionSettings {
     maxDeletionsPerRun: read.integer('RETENTION_MAX_DELETIONS_PER_RUN', 10, 0, 1000),
     cleanupGraceMs: read.duration('RETENTION_CLEANUP_GRACE', 7 * day, 3_600_000, 365 * day),
     includeUnrecorded: read.boolean('RETENTION_INCLUDE_UNRECORDED', false),
+    dryRun: read.boolean('RETENTION_DRY_RUN', false),
   };
 }
 

@@ -1,4 +1,7 @@
-import { useAzureMonitor, type InstrumentationOptions } from '@azure/monitor-opentelemetry';
+import type { TokenCredential } from '@azure/core-auth';
+import { AzureLogger, getLogLevel, setLogLevel } from '@azure/logger';
+import type * as AzureMonitor from '@azure/monitor-opentelemetry';
+import type { InstrumentationOptions } from '@azure/monitor-opentelemetry';
 import {
   context,
   metrics,
@@ -31,10 +34,19 @@ const scope = 'hsm-backup';
  *   emitted under a context marked sampled, so trace-based log sampling can never drop one;
  * - live metrics, standard metrics and performance counters are off (the host has its own).
  */
-export function startAzureMonitorChannel(connectionString: string): TelemetryChannel {
+export function startAzureMonitorChannel(
+  connectionString: string,
+  credential?: TokenCredential,
+): TelemetryChannel {
+  // Loaded here, not at the top: with telemetry off the distro is never loaded at all.
+  const { useAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof AzureMonitor;
+  // The distro takes over the Azure SDK's logging (its level and where lines go, stdout); the
+  // app's logging stays as it was.
+  const sdkLog = AzureLogger.log;
+  const sdkLogLevel = getLogLevel();
   const off = { enabled: false };
   useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString },
+    azureMonitorExporterOptions: { connectionString, credential },
     samplingRatio: 1,
     tracesPerSecond: 0,
     enableTraceBasedSamplingForLogs: false,
@@ -66,6 +78,9 @@ export function startAzureMonitorChannel(connectionString: string): TelemetryCha
       aggregation: { type: AggregationType.DROP },
     })),
   });
+
+  AzureLogger.log = sdkLog;
+  setLogLevel(sdkLogLevel);
 
   // The HTTP instrumentation patches `http` and `https` when they are next required. The SDKs
   // loaded them before telemetry started, and they call them through the shared module objects,
@@ -115,7 +130,10 @@ export function startAzureMonitorChannel(connectionString: string): TelemetryCha
 function sampledContext(active: Context): Context {
   const span = trace.getSpanContext(active);
   if (!span || span.traceFlags & TraceFlags.SAMPLED) return active;
-  return trace.setSpanContext(active, { ...span, traceFlags: span.traceFlags | TraceFlags.SAMPLED });
+  return trace.setSpanContext(active, {
+    ...span,
+    traceFlags: span.traceFlags | TraceFlags.SAMPLED,
+  });
 }
 
 function severityOf(level: 'info' | 'warn' | 'error'): SeverityNumber {

@@ -100,7 +100,8 @@ export async function reportBackupOutcome(
       const ageMs = Math.max(0, recordedAt.getTime() - record.endTime.getTime());
       recordMetric('LastSuccessfulBackupAgeHours', ageMs / hourMs, hsm);
     }
-    if (record.blobCount !== undefined) recordMetric('NewestBackupBlobCount', record.blobCount, hsm);
+    if (record.blobCount !== undefined)
+      recordMetric('NewestBackupBlobCount', record.blobCount, hsm);
     if (record.byteCount !== undefined) recordMetric('NewestBackupBytes', record.byteCount, hsm);
   }
 }

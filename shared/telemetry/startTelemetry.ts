@@ -1,6 +1,8 @@
 import { app } from '@azure/functions';
 import { context as otelContext, propagation } from '@opentelemetry/api';
 import type { AppConfig } from '../config/AppConfig';
+import type { TokenCredential } from '@azure/core-auth';
+import { createCredential } from '../auth/createCredential';
 import { describeError } from '../log/redact';
 import { startAzureMonitorChannel } from './azureMonitorChannel';
 import { registerTelemetrySecrets } from './redactTelemetry';
@@ -25,7 +27,7 @@ export function startTelemetry(config: AppConfig): void {
   if (!connectionString) return;
   try {
     registerTelemetrySecrets([connectionString, config.storage.accountKey]);
-    useTelemetryChannel(startAzureMonitorChannel(connectionString));
+    useTelemetryChannel(startAzureMonitorChannel(connectionString, exporterCredential(config)));
     registerFunctionsHooks();
   } catch (error) {
     console.warn(
@@ -33,6 +35,20 @@ export function startTelemetry(config: AppConfig): void {
         `(${describeError(error)}).`,
     );
   }
+}
+
+/**
+ * With Entra-only ingestion the exporter authenticates as the app (the identity the deployment
+ * grants "Monitoring Metrics Publisher"); locally, the sandbox's static credential, which only a
+ * loopback sink ever sees.
+ */
+function exporterCredential(config: AppConfig): TokenCredential | undefined {
+  const entra = config.telemetry.entraAuth;
+  if (!entra) return undefined;
+  if (config.credential.kind === 'local-static' || !entra.clientId) {
+    return createCredential(config.credential);
+  }
+  return createCredential({ kind: 'managed-identity', clientId: entra.clientId });
 }
 
 /**

@@ -13,7 +13,11 @@ import {
  */
 export interface TelemetryChannel {
   event(name: TelemetryEventName, properties: Readonly<Record<string, string>>): void;
-  metric(name: TelemetryMetricName, value: number, attributes: Readonly<Record<string, string>>): void;
+  metric(
+    name: TelemetryMetricName,
+    value: number,
+    attributes: Readonly<Record<string, string>>,
+  ): void;
   flush(): Promise<void>;
 }
 

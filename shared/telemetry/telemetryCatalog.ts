@@ -11,10 +11,13 @@ export const dimensions = {
   jobId: "the HSM's job id",
   folder: 'the backup folder in the container (never a URL, never a SAS)',
   instanceId: 'the orchestration instance id',
-  trigger: '`schedule`, `manual` or `restore` (a backup taken before a restore); `http` for restores',
+  trigger:
+    '`schedule`, `manual` or `restore` (a backup taken before a restore); `http` for restores',
   status: 'the outcome as the ledger records it',
-  durationMs: "milliseconds: the HSM job's start to end when it reported both, else registration to outcome",
-  statusDetails: "the reason in words: the service's error, the guard's refusal, why it was skipped",
+  durationMs:
+    "milliseconds: the HSM job's start to end when it reported both, else registration to outcome",
+  statusDetails:
+    "the reason in words: the service's error, the guard's refusal, why it was skipped",
   failureCode: 'a short cause: `JobFailed`, `HsmBusy`, `DeadlinePassed`, `BackupTooOld`, ...',
   blobCount: 'blobs in the backup folder',
   byteCount: 'bytes in the backup folder',
@@ -112,7 +115,14 @@ export const telemetryEvents = {
   RestoreFailed: {
     level: 'error',
     when: 'the restore failed, was refused by the re-check, or its outcome is unknown',
-    dimensions: [...restoreIds, 'jobId', 'status', 'durationMs', 'safetyBackupFolder', 'statusDetails'],
+    dimensions: [
+      ...restoreIds,
+      'jobId',
+      'status',
+      'durationMs',
+      'safetyBackupFolder',
+      'statusDetails',
+    ],
   },
   BackupStale: {
     level: 'warn',

@@ -18,6 +18,14 @@ export interface HostProcess {
 }
 
 export const functionKey = 'test-function-key';
+
+/** Every host process still running: killed by `stopAllHostProcesses`, whatever a test did. */
+const running = new Set<ChildProcess>();
+
+export async function stopAllHostProcesses(): Promise<void> {
+  for (const child of running) child.kill('SIGKILL');
+  running.clear();
+}
 export const masterKey = 'test-master-key';
 
 export async function startHostProcess(
@@ -40,6 +48,8 @@ export async function startHostProcess(
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  running.add(child);
+  child.on('exit', () => running.delete(child));
   let stdout = '';
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));

@@ -1,7 +1,7 @@
 import { app } from '@azure/functions';
 import { appServices } from '../shared/app/appServices';
 import { ApiError } from '../shared/http/ApiError';
-import { json, jsonEndpoint, refuseUnknownQuery } from '../shared/http/jsonEndpoint';
+import { json, jsonEndpoint, queryOf, refuseUnknownQuery } from '../shared/http/jsonEndpoint';
 import { readRetentionPlanInput } from '../shared/retention/readRetentionInputs';
 import {
   buildRetentionPreview,
@@ -14,7 +14,7 @@ app.http('retentionPreview', {
   authLevel: 'function',
   handler: jsonEndpoint(async (request) => {
     refuseUnknownQuery(request, ['format']);
-    const format = request.query.get('format') ?? 'json';
+    const format = queryOf(request).get('format') ?? 'json';
     if (format !== 'json' && format !== 'text') {
       throw new ApiError(400, 'InvalidParameter', '"format" must be json or text.');
     }

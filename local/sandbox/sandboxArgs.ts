@@ -1,4 +1,5 @@
 import { parseDurationMs } from '../../shared/config/duration';
+import { FAULT_NAMES, parseFaultList } from '../emulator';
 
 /** What `npm run local -- ...` was asked to do. */
 export interface SandboxArgs {
@@ -16,6 +17,8 @@ export interface SandboxArgs {
   readonly autoPorts: boolean;
   /** Print every function log line (stderr). */
   readonly verbose: boolean;
+  /** Emulator faults to switch on (`name`, `name:count` or `slow-poll:count:delayMs`). */
+  readonly faults?: readonly string[];
   /** Retention plans and logs but deletes nothing; the plan is printed at exit. */
   readonly dryRun?: boolean;
 }
@@ -31,6 +34,8 @@ Runs hsm-backup on this machine: Azurite, an emulated Managed HSM, and the app i
                   plan it would carry out is printed at exit
   --serve         with --cycles: keep serving afterwards; without --cycles this is the default
   --json          print one JSON object on stdout (use with npm run -s)
+  --fault F       switch on an emulated HSM fault (repeatable): a name such as throttle-start,
+                  name:count (strikes count times), or slow-poll:count:delayMs
   --hsm-url URL   use an outside HSM-compatible endpoint (TLS trust via NODE_EXTRA_CA_CERTS)
   --ports auto    take free ports instead of 7071 and 10000-10002
   --verbose       print every function log line to stderr
@@ -52,6 +57,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs | 'help' 
   let autoPorts = false;
   let verbose = false;
   let dryRun = false;
+  const faults: string[] = [];
   const valueOf = (flag: string): string => {
     const value = args.shift();
     if (value === undefined || value.startsWith('--'))
@@ -101,6 +107,21 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs | 'help' 
       case '--dry-run':
         dryRun = true;
         break;
+      case '--fault': {
+        const fault = valueOf(arg);
+        for (const spec of parseFaultList(fault)) {
+          const countOk =
+            spec.count === undefined || (Number.isInteger(spec.count) && spec.count > 0);
+          if (!FAULT_NAMES.includes(spec.name) || !countOk) {
+            throw new UsageError(
+              `--fault "${fault}" is not a fault: name[:count[:delayMs]] with a name among ` +
+                FAULT_NAMES.join(', '),
+            );
+          }
+        }
+        faults.push(fault);
+        break;
+      }
       default:
         throw new UsageError(`unknown option "${arg}"`);
     }
@@ -109,6 +130,7 @@ export function parseSandboxArgs(argv: readonly string[]): SandboxArgs | 'help' 
     throw new UsageError(`${dryRun ? '--dry-run' : '--every'} goes with --cycles`);
   }
   return {
+    faults,
     dryRun,
     cycles,
     everyMs,

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { startEmulator, type RunningEmulator } from '../emulator';
+import { parseFaultList, startEmulator, type RunningEmulator } from '../emulator';
 import { startLocalHost, type LocalHost } from '../host';
 import { startAzurite, type RunningAzurite } from '../storage/startAzurite';
 import { applySettings, wiringSettings } from './sandboxSettings';
@@ -67,6 +67,10 @@ export async function startSandbox(
       });
       stops.push(() => emulator!.stop());
       for (const key of sandboxKeys) emulator.createKey(key);
+      if (args.faults?.length) {
+        emulator.setFaults(parseFaultList(args.faults.join(',')));
+        log(`Emulated HSM faults on: ${args.faults.join(', ')}`);
+      }
       const caCertFile = join(workDir, 'emulator-ca.pem');
       writeFileSync(caCertFile, emulator.caCertPem);
       hsm = { url: emulator.url, name: hsmName, caCertFile };

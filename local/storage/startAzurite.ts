@@ -26,6 +26,8 @@ const azuriteBin = require.resolve('azurite/dist/src/azurite.js');
 export interface AzuriteOptions {
   /** Keep data here (survives a restart); default: a fresh temp folder removed at stop. */
   readonly dataDir?: string;
+  /** Azurite's debug log (one `RequestURL=` line per request it serves): to count requests. */
+  readonly debugLogFile?: string;
   /** Blob, queue and table ports; default: free ones (tests run in parallel). */
   readonly ports?: { readonly blob: number; readonly queue: number; readonly table: number };
 }
@@ -50,6 +52,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Runnin
       '--loose',
       '--location',
       location,
+      ...(options.debugLogFile ? ['--debug', options.debugLogFile] : []),
       '--blobHost',
       '127.0.0.1',
       '--blobPort',

@@ -2,7 +2,7 @@ import type { HttpRequest } from '@azure/functions';
 import type { AppServices } from '../app/appServices';
 import { now } from '../app/clock';
 import { ApiError } from '../http/ApiError';
-import { refuseUnknownQuery } from '../http/jsonEndpoint';
+import { queryOf, refuseUnknownQuery } from '../http/jsonEndpoint';
 import type { BackupRecord, BackupStatus, LatestSuccess } from '../ledger/BackupRecord';
 import { checkRestoreGuard } from '../restore/restoreGuard';
 
@@ -17,15 +17,16 @@ const statuses: readonly BackupStatus[] = [
 /** `GET /api/backups?status=&limit=&next=`: the ledger, newest first, with restorability. */
 export async function backupListView(services: AppServices, request: HttpRequest) {
   refuseUnknownQuery(request, ['status', 'limit', 'next']);
-  const statusText = request.query.get('status');
+  const query = queryOf(request);
+  const statusText = query.get('status');
   if (statusText !== null && !(statuses as readonly string[]).includes(statusText)) {
     throw new ApiError(400, 'InvalidParameter', `"status" must be one of ${statuses.join(', ')}.`);
   }
-  const limitText = request.query.get('limit') ?? '20';
+  const limitText = query.get('limit') ?? '20';
   if (!/^\d{1,3}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > 100) {
     throw new ApiError(400, 'InvalidParameter', '"limit" must be a whole number from 1 to 100.');
   }
-  const next = request.query.get('next') ?? undefined;
+  const next = query.get('next') ?? undefined;
   if (next !== undefined && !/^[A-Za-z0-9+/=_-]{1,1024}$/.test(next)) {
     throw new ApiError(
       400,

@@ -69,9 +69,21 @@ export async function startBackup(
     () => hsm.beginFullBackup(target),
     log,
   );
+  if (start.outcome === 'unavailable' && start.answerLost) {
+    // There is no job listing to ask: write down that a job of this moment may exist, so its
+    // folder is recognised (and reported, never mistaken) if the retry starts another.
+    await ledger.saveBackup({ ...record, startAnswerLostAt: now() });
+    log.warn(`Backup ${input.attemptId}: the HSM may have accepted a start whose answer was lost.`);
+  }
   if (start.outcome !== 'started') return start;
   const { jobId, retryAfterSeconds } = start;
-  await ledger.saveBackup({ ...record, status: 'InProgress', jobId, instanceId: input.instanceId });
+  const current = (await ledger.getBackup(input.hsmName, input.attemptId)) ?? record;
+  await ledger.saveBackup({
+    ...current,
+    status: 'InProgress',
+    jobId,
+    instanceId: input.instanceId,
+  });
   const { hsmName, attemptId, instanceId, trigger } = input;
   emitEvent(log, 'BackupStarted', { hsm: hsmName, attemptId, jobId, instanceId, trigger });
   return { outcome: 'started', jobId, retryAfterSeconds, adopted: false };

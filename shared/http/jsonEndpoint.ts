@@ -50,9 +50,17 @@ export function jsonEndpoint(
   };
 }
 
+/**
+ * The query exactly as the caller sent it, read from the request URL: the hosts' parsed query
+ * maps may drop empty values (`?status=`), which must be refused, not read as absent.
+ */
+export function queryOf(request: HttpRequest): URLSearchParams {
+  return new URL(request.url).searchParams;
+}
+
 /** Refuses query parameters an endpoint does not know (`code` carries the function key). */
 export function refuseUnknownQuery(request: HttpRequest, known: readonly string[]): void {
-  const unknown = [...new Set(request.query.keys())].filter(
+  const unknown = [...new Set(queryOf(request).keys())].filter(
     (k) => k !== 'code' && !known.includes(k),
   );
   if (unknown.length > 0) {

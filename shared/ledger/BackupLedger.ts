@@ -231,6 +231,7 @@ function fromEntity(entity: Record<string, unknown>): BackupRecord {
     blobCount: count('blobCount'),
     byteCount: count('byteCount'),
     prunedAt: asDate(entity.prunedAt),
+    startAnswerLostAt: asDate(entity.startAnswerLostAt),
     heldCode: text('heldCode'),
     heldAt: asDate(entity.heldAt),
     createdAt: asDate(entity.createdAt) ?? new Date(0),

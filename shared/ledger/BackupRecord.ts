@@ -34,6 +34,11 @@ export interface BackupRecord {
   readonly byteCount?: number;
   readonly prunedAt?: Date;
   /**
+   * When a start request got no answer (timeout, dropped connection): the HSM may have accepted
+   * it, so a backup folder of this moment that the ledger does not name may exist.
+   */
+  readonly startAnswerLostAt?: Date;
+  /**
    * Set when retention meant to delete the folder and the service refused (immutability policy,
    * legal hold): its error code, beside the status. The folder stays; later runs try again, and
    * once one deletes it the row is marked pruned too (the code stays, as history).

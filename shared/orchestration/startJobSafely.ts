@@ -8,6 +8,11 @@ export type StartOutcome =
       readonly outcome: 'unavailable';
       readonly reason: string;
       readonly retryAfterSeconds?: number;
+      /**
+       * The request may have reached the HSM but no answer came back (timeout, dropped
+       * connection): the job may have been accepted. A 429 or 503 is a definite "not now".
+       */
+      readonly answerLost?: boolean;
     }
   | {
       readonly outcome: 'refused';
@@ -37,6 +42,7 @@ export async function startJobSafely(
         outcome: 'unavailable',
         reason: error.message,
         retryAfterSeconds: error.details.retryAfterSeconds,
+        answerLost: error.details.statusCode === undefined,
       };
     }
     log.warn(`${what}: the HSM refused the start: ${error.message}`);

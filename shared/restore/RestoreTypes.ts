@@ -84,6 +84,8 @@ export interface VerifyRestoreResult {
 export interface StartRestoreInput {
   readonly hsmName: string;
   readonly instanceId: string;
+  /** With the instance id, names the restore's ledger row, where the job id is kept. */
+  readonly requestedAt: string;
   readonly kind: 'full' | 'key';
   readonly keyName?: string;
   readonly folder: string;

@@ -13,14 +13,26 @@ import type {
 } from './RestoreTypes';
 
 /** Mints a read-list SAS inside this activity and starts the restore with it. */
+/**
+ * Mints a read-list SAS inside this activity and starts the restore with it, recording the job id
+ * in the restore's ledger row the moment the HSM accepts it. A re-run (the host died before it
+ * recorded this activity's result) finds that job id and adopts the running job instead of
+ * restoring a second time.
+ */
 export async function startRestore(
   services: AppServices,
   input: StartRestoreInput,
   log: Logger,
 ): Promise<StartJobResult> {
+  const requestedAt = new Date(input.requestedAt);
+  const row = await services.restores.get(input.hsmName, requestedAt, input.instanceId);
+  if (row?.jobId) {
+    log.info(`Restore ${input.instanceId}: adopting job ${row.jobId} recorded by an earlier run.`);
+    return { outcome: 'started', jobId: row.jobId };
+  }
   const target = await storageTargetFor(services, 'restore', input.sasValidityMs);
   const what = `Restore ${input.instanceId} of ${input.folder}`;
-  return startJobSafely(
+  const started = await startJobSafely(
     what,
     () =>
       input.kind === 'key' && input.keyName
@@ -28,6 +40,10 @@ export async function startRestore(
         : services.hsm.beginFullRestore(target, input.folder),
     log,
   );
+  if (started.outcome === 'started' && row) {
+    await services.restores.save({ ...row, jobId: started.jobId, status: 'Running' });
+  }
+  return started;
 }
 
 export function checkRestoreJob(

@@ -140,6 +140,7 @@ function* restoreSteps(
     {
       hsmName: input.hsmName,
       instanceId,
+      requestedAt: input.requestedAt,
       kind: input.kind,
       keyName: input.keyName,
       folder: input.folder,

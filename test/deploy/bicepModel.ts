@@ -50,9 +50,10 @@ let parserReady: Promise<Parser> | undefined;
 function parser(): Promise<Parser> {
   parserReady ??= (async () => {
     await Parser.init();
-    const wasm = require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm');
+    // Loaded from bytes: given a path, the library imports `fs` dynamically, which Jest refuses.
+    const wasm = readFileSync(require.resolve('tree-sitter-bicep/tree-sitter-bicep.wasm'));
     const instance = new Parser();
-    instance.setLanguage(await Language.load(wasm));
+    instance.setLanguage(await Language.load(new Uint8Array(wasm)));
     return instance;
   })();
   return parserReady;
@@ -223,9 +224,15 @@ function unescape(sequence: string): string {
 }
 
 /** Parents whose first identifier declares a name (the rest of their identifiers are uses). */
-const declaringParents = new Set([...Object.keys(declarationKinds), 'for_statement']);
-/** Parents all of whose identifiers declare loop variables. */
+const declaringParents = new Set([
+  ...Object.keys(declarationKinds),
+  'for_statement',
+  'lambda_expression',
+]);
+/** Parents all of whose identifiers declare loop or lambda variables. */
 const loopVariableParents = new Set(['loop_variable', 'loop_enumerator', 'for_loop_parameters']);
+/** Nodes that are themselves the name a loop declares: `(item, index)` in `[for (item, index) in ...]`. */
+const loopNameNodes = new Set(['loop_variable', 'loop_enumerator']);
 
 /**
  * Identifiers in value position (not property keys, function names or declared names) that
@@ -235,6 +242,7 @@ function unresolvedIdentifiers(root: Node): string[] {
   const declared = new Set<string>();
   const used = new Set<string>();
   const visit = (node: Node) => {
+    if (loopNameNodes.has(node.type) && node.namedChildCount === 0) declared.add(node.text);
     if (node.type === 'identifier') {
       const role = identifierRole(node);
       if (role === 'declares') declared.add(node.text);
@@ -251,6 +259,15 @@ function identifierRole(node: Node): 'declares' | 'uses' | 'names' {
   if (!parent) return 'uses';
   const isFirst = parent.namedChildren[0]?.id === node.id;
   if (loopVariableParents.has(parent.type)) return 'declares';
+  // `(a, b) => ...`: the parameters of a lambda with more than one.
+  const grandparent = parent.parent;
+  if (
+    parent.type === 'parenthesized_expression' &&
+    grandparent?.type === 'lambda_expression' &&
+    grandparent.namedChildren[0]?.id === parent.id
+  ) {
+    return 'declares';
+  }
   if (declaringParents.has(parent.type) && isFirst) return 'declares';
   // A property key or a function name names something; it does not refer to a declaration.
   if (parent.type === 'object_property' && isFirst) return 'names';

@@ -123,7 +123,7 @@ describe('restore requests that must be refused', () => {
       '/api/restore',
       { folder: kept, confirm: 'contoso' },
       {
-        'content-type': 'text/plain',
+        'content-type': 'application/xml',
       },
     );
     expect(response).toMatchObject({

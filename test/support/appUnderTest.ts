@@ -13,6 +13,8 @@ export interface AppUnderTest {
   readonly host: LocalHost;
   readonly emulator: RunningEmulator;
   readonly azurite: RunningAzurite;
+  /** Stops storage (as if it went down), and starts it again on the same ports and data later. */
+  restartAzurite(downMs: number): Promise<void>;
   readonly settings: Readonly<Record<string, string>>;
   readonly logs: LocalHostLogRecord[];
   readonly stateDir: string;
@@ -37,13 +39,19 @@ export const repoRoot = resolve(__dirname, '..', '..');
  * loopback ports. One per test file: the app reads its settings once, when it is loaded.
  */
 export async function startAppUnderTest(
-  options: { hsmName?: string; settings?: Record<string, string>; jobDurationMs?: number } = {},
+  options: {
+    hsmName?: string;
+    settings?: Record<string, string>;
+    jobDurationMs?: number;
+    azuriteDebugLog?: string;
+  } = {},
 ): Promise<AppUnderTest> {
   const hsmName = options.hsmName ?? 'contoso';
   let offsetMs = 0;
   const clock = () => Date.now() + offsetMs;
   const workDir = mkdtempSync(join(tmpdir(), 'hsm-backup-e2e-'));
-  const azurite = await startAzurite();
+  const azuriteData = join(workDir, 'azurite');
+  let azurite = await startAzurite({ debugLogFile: options.azuriteDebugLog, dataDir: azuriteData });
   const emulator = await startEmulator({
     hsmName,
     jobDurationMs: options.jobDurationMs ?? 200,
@@ -89,6 +97,13 @@ export async function startAppUnderTest(
     stateDir,
     blobService,
     ledgerTable,
+    restartAzurite: async (downMs) => {
+      // Same blob and table ports, so every client finds it again; the queue is unused.
+      const ports = { blob: azurite.blobPort, queue: 0, table: azurite.tablePort };
+      await azurite.stop();
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      azurite = await startAzurite({ dataDir: azuriteData, ports });
+    },
     advanceClock: (ms) => {
       offsetMs += ms;
     },

@@ -119,7 +119,16 @@ export class CrashMatrix {
     const stateDir = mkdtempSync(join(this.workDir, 'state-'));
     const first = await startHostProcess(this.settings, stateDir, crashAt);
     // The host may die while answering the request itself: then the caller never got an id.
-    const statusPath = await start(first).catch(() => undefined);
+    const statusPath = await start(first).catch((error: unknown) => {
+      // Checked by name: fetch's errors come from Node's realm, not the test's.
+      if (
+        (error as Error)?.name === 'TypeError' &&
+        /fetch failed/.test(String((error as Error).message))
+      ) {
+        return undefined;
+      }
+      throw error;
+    });
     const before = statusPath ? await waitForOutcome(first, statusPath) : { crashed: true };
     await first.stop();
     if (!before.crashed) return undefined;

@@ -25,6 +25,18 @@ async function createContainer(name: string, azurite: RunningAzurite): Promise<v
   await service.getContainerClient(name).createIfNotExists();
 }
 
+/** How long an emulated HSM job takes: LOCAL_HSM_JOB_DURATION_MS, default 1.5 s (real ones: 8-17 s). */
+function emulatedJobMs(): number {
+  const text = process.env.LOCAL_HSM_JOB_DURATION_MS?.trim();
+  if (!text) return 1500;
+  if (!/^\d{1,6}$/.test(text)) {
+    throw new Error(
+      `LOCAL_HSM_JOB_DURATION_MS must be a whole number of milliseconds; got "${text}".`,
+    );
+  }
+  return Number(text);
+}
+
 /** Where `package.json` lives: the host loads the compiled app from there, as Azure would. */
 export const appRoot = resolve(__dirname, '..', '..', '..');
 
@@ -61,7 +73,7 @@ export async function startSandbox(
     } else {
       emulator = await startEmulator({
         hsmName,
-        jobDurationMs: 1500,
+        jobDurationMs: emulatedJobMs(),
         now: clock.now,
         log: args.verbose ? (line) => log(`[hsm] ${line}`) : undefined,
       });

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { useClock } from '../../shared/app/clock';
 import { appServices } from '../../shared/app/appServices';
-import { backupInstanceId } from '../../shared/backup/BackupCycle';
+import { backupInstanceId, type BackupCycleResult } from '../../shared/backup/BackupCycle';
+import { nextOccurrence } from '../../shared/schedule/ncrontab';
 import { flushTelemetry, telemetryIsActive } from '../../shared/telemetry/telemetry';
 import { runCycles, type CycleReport } from '../sandbox/runCycles';
 import { startSandbox, type Sandbox } from '../sandbox/startSandbox';
@@ -16,9 +17,11 @@ import { startTelemetrySink, type RunningTelemetrySink } from './startTelemetryS
  *   unshare -n sh -c 'ip link set lo up && exec node captureSandboxRun.js \
  *     --scenario full|sink-down --cert cert.pem --key key.pem --out capture.json'
  *
- * `full`: a successful cycle, a cycle the emulator fails, a restore the guard refuses, a dry
- * run, and the hourly freshness check. `sink-down`: one cycle with nothing listening where the
- * connection string points, timed.
+ * `full`: a successful cycle, a cycle the emulator fails, a restore the guard refuses, a dry run,
+ * a cycle whose job the HSM forgets (outcome unknown) with a duplicate timer firing (skipped), a
+ * key restore that succeeds and one the emulator fails, and the hourly freshness check: every
+ * event the app has. `sink-down`: one cycle with nothing listening where the connection string
+ * points, timed.
  */
 interface Options {
   readonly scenario: 'full' | 'sink-down';
@@ -30,7 +33,12 @@ interface Options {
 export interface CaptureReport {
   readonly scenario: Options['scenario'];
   readonly telemetryActive: boolean;
-  readonly cycles: readonly { status?: string; folder?: string; failureCode?: string; ms: number }[];
+  readonly cycles: readonly {
+    status?: string;
+    folder?: string;
+    failureCode?: string;
+    ms: number;
+  }[];
   readonly restores: readonly { status: number; body: unknown }[];
   readonly flush: { readonly ms: number; readonly completed: boolean };
   readonly totalMs: number;
@@ -86,8 +94,17 @@ async function main(options: Options): Promise<void> {
       restores.push(await callRestore(sandbox, { folder, confirm: 'contoso' }));
       const dryRun = await callRestore(sandbox, { folder, confirm: 'contoso', dryRun: true });
       restores.push(dryRun);
-      const id = (dryRun.body as { id?: string }).id;
-      if (id) await sandbox.host.waitForInstance(id, { timeoutMs: 60_000 });
+      await waitForRestore(sandbox, dryRun);
+      sandbox.emulator?.setFaults(['poll-404']);
+      cycles.push(await oneCycle(sandbox, { firedTwice: true }));
+      sandbox.emulator?.setFaults([]);
+      const keyRestore = { folder, confirm: 'contoso' };
+      restores.push(await callRestore(sandbox, keyRestore, 'keys/payments-signing'));
+      await waitForRestore(sandbox, restores[restores.length - 1]);
+      sandbox.emulator?.setFaults(['fail-null-error']);
+      restores.push(await callRestore(sandbox, keyRestore, 'keys/tokenization'));
+      await waitForRestore(sandbox, restores[restores.length - 1]);
+      sandbox.emulator?.setFaults([]);
       await sandbox.host.invokeTimer('freshnessTimer');
     }
     const flushStarted = Date.now();
@@ -95,7 +112,7 @@ async function main(options: Options): Promise<void> {
     flush = { ms: Date.now() - flushStarted, completed };
     if (options.scenario === 'full') {
       // The metric reader and the batch processors may still be sending what the flush started.
-      await sink.waitFor((e) => e.data?.baseType === 'EventData', 8, 10_000);
+      await sink.waitFor((e) => e.data?.baseType === 'EventData', 16, 10_000);
     }
   } finally {
     await sandbox.stop();
@@ -120,18 +137,33 @@ async function main(options: Options): Promise<void> {
   writeFileSync(options.outFile, JSON.stringify(report));
 }
 
-async function oneCycle(sandbox: Sandbox): Promise<CaptureReport['cycles'][number]> {
+/** One backup cycle at the schedule's next occurrence; optionally the timer fires a second time. */
+async function oneCycle(
+  sandbox: Sandbox,
+  options: { firedTwice?: boolean } = {},
+): Promise<CaptureReport['cycles'][number]> {
   const { config } = appServices();
   const started = Date.now();
-  const [report]: CycleReport[] = await runCycles(sandbox.host, sandbox.clock, {
-    count: 1,
-    schedule: config.schedule,
-    hsmName: config.hsm.name,
-    timeoutMs: 120_000,
-    report: (line) => process.stderr.write(`${line}\n`),
-  });
-  await sandbox.host.waitForInstance(backupInstanceId(config.hsm.name), { timeoutMs: 10_000 });
-  const { result } = report;
+  const instanceId = backupInstanceId(config.hsm.name);
+  let result: BackupCycleResult | undefined;
+  if (options.firedTwice) {
+    const next = nextOccurrence(config.schedule, new Date(sandbox.clock.now()));
+    if (next) sandbox.clock.jumpTo(next);
+    await sandbox.host.invokeTimer('backupTimer');
+    await sandbox.host.invokeTimer('backupTimer');
+    const instance = await sandbox.host.waitForInstance(instanceId, { timeoutMs: 120_000 });
+    result = instance.output as BackupCycleResult | undefined;
+  } else {
+    const [report]: CycleReport[] = await runCycles(sandbox.host, sandbox.clock, {
+      count: 1,
+      schedule: config.schedule,
+      hsmName: config.hsm.name,
+      timeoutMs: 120_000,
+      report: (line) => process.stderr.write(`${line}\n`),
+    });
+    result = report.result;
+  }
+  await sandbox.host.waitForInstance(instanceId, { timeoutMs: 10_000 });
   return {
     status: result?.status,
     folder: result?.folder,
@@ -143,8 +175,9 @@ async function oneCycle(sandbox: Sandbox): Promise<CaptureReport['cycles'][numbe
 async function callRestore(
   sandbox: Sandbox,
   body: Record<string, unknown>,
+  path = '',
 ): Promise<{ status: number; body: unknown }> {
-  const response = await fetch(`${sandbox.host.url}/api/restore`, {
+  const response = await fetch(`${sandbox.host.url}/api/restore${path ? `/${path}` : ''}`, {
     method: 'POST',
     headers: {
       'x-functions-key': sandbox.functionKey,
@@ -154,6 +187,12 @@ async function callRestore(
     body: JSON.stringify(body),
   });
   return { status: response.status, body: await response.json() };
+}
+
+/** Waits for an accepted restore's orchestration to end. */
+async function waitForRestore(sandbox: Sandbox, accepted: { body: unknown }): Promise<void> {
+  const id = (accepted.body as { id?: string }).id;
+  if (id) await sandbox.host.waitForInstance(id, { timeoutMs: 120_000 });
 }
 
 main(parseOptions(process.argv.slice(2))).then(

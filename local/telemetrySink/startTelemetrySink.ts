@@ -24,7 +24,11 @@ export interface Envelope {
 export interface SinkCapture {
   readonly envelopes: Envelope[];
   /** Each request as received (before gunzip) and as decoded, for scanning for secrets. */
-  readonly rawRequests: { readonly path: string; readonly received: Buffer; readonly decoded: Buffer }[];
+  readonly rawRequests: {
+    readonly path: string;
+    readonly received: Buffer;
+    readonly decoded: Buffer;
+  }[];
   /** Requests to anything but the track endpoint (live metrics, statsbeat...): should be none. */
   readonly unexpected: string[];
 }

@@ -1,11 +1,7 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import { attemptIdFor } from '../ledger/rowKeys';
 import { activityRetry, pollJob, replaySafeLog, startJob } from '../orchestration/jobSteps';
-import {
-  lockActivityNames,
-  type AcquireLockInput,
-  type AcquireLockResult,
-} from '../orchestration/lockActivities';
+import { holdingHsmLock } from '../orchestration/holdingHsmLock';
 import {
   activityNames,
   lockLeaseFor,
@@ -34,17 +30,20 @@ export function* backupCycleOrchestrator(
   const log = replaySafeLog(context);
   const retry = activityRetry(input.polling);
 
-  // 0. One operation per HSM: a restore in progress means this occurrence is skipped, recorded.
-  if (!input.lockHolder) {
-    const lock = (yield context.df.callActivityWithRetry(lockActivityNames.acquire, retry, {
+  // Inside a restore that already holds the HSM (its safety backup), run as part of it.
+  if (input.lockHolder) return yield* runCycle(context, input, attemptId, log);
+
+  // One operation per HSM: a restore in progress means this occurrence is skipped, recorded.
+  return yield* holdingHsmLock(
+    context,
+    {
       hsmName: input.hsmName,
-      instanceId,
       operation: 'backup',
       detail: `backup for ${input.occurrence}`,
       leaseMs: lockLeaseFor(input.polling),
-    } satisfies AcquireLockInput)) as AcquireLockResult;
-    if (!lock.acquired) {
-      const { heldBy } = lock;
+    },
+    retry,
+    function* (heldBy) {
       const reason =
         `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}` +
         (heldBy.detail ? ` (${heldBy.detail})` : '');
@@ -57,22 +56,10 @@ export function* backupCycleOrchestrator(
       } satisfies RecordSkipInput);
       log(`backup ${attemptId} skipped: ${reason}`);
       context.df.setCustomStatus({ phase: 'done', attemptId, status: 'Skipped' });
-      return { hsmName: input.hsmName, attemptId, status: 'Skipped', reason };
-    }
-  }
-
-  let result: BackupCycleResult;
-  try {
-    result = yield* runCycle(context, input, attemptId, log);
-  } finally {
-    if (!input.lockHolder) {
-      yield context.df.callActivityWithRetry(lockActivityNames.release, retry, {
-        hsmName: input.hsmName,
-        instanceId,
-      });
-    }
-  }
-  return result;
+      return { hsmName: input.hsmName, attemptId, status: 'Skipped', reason } as const;
+    },
+    () => runCycle(context, input, attemptId, log),
+  );
 }
 
 function* runCycle(

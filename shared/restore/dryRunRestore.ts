@@ -1,13 +1,12 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
-import { sasValidityFor } from '../backup/BackupCycle';
-import { activityRetry, pollJob, replaySafeLog, startJob } from '../orchestration/jobSteps';
+import { activityRetry, replaySafeLog } from '../orchestration/jobSteps';
+import { runServiceCheck } from './runServiceCheck';
 import {
   restoreActivityNames,
   roleRewindWarning,
   type DryRunReport,
   type RestoreInput,
   type RestoreResult,
-  type StartJobResult,
   type VerifyRestoreResult,
 } from './RestoreTypes';
 
@@ -94,39 +93,13 @@ function* servicePreCheck(
     return { check, ok: true, detail: `skipped: ${why}` };
   }
   if (!folderReady) return { check, ok: false, detail: 'skipped: the folder cannot be restored' };
-  const startedAt = context.df.currentUtcDateTime;
-  const start = yield* startJob<StartJobResult>(
+  const result = yield* runServiceCheck(
     context,
-    restoreActivityNames.startPreCheck,
-    {
-      hsmName: input.hsmName,
-      check: 'restore',
-      folder: input.folder,
-      sasValidityMs: sasValidityFor(input.polling),
-    },
+    { hsmName: input.hsmName, kind: 'restore', folder: input.folder },
     input.polling,
-    startedAt,
     log,
   );
-  if (start.outcome !== 'started') return { check, ok: false, detail: start.reason };
-  const result = yield* pollJob(
-    context,
-    restoreActivityNames.check,
-    { hsmName: input.hsmName, jobId: start.jobId },
-    input.polling,
-    startedAt,
-    start.retryAfterSeconds,
-  );
-  if (result?.state === 'finished' && result.status === 'Succeeded') {
-    return {
-      check,
-      ok: true,
-      detail: `the service's pre-restore check passed (job ${start.jobId})`,
-    };
-  }
-  return {
-    check,
-    ok: false,
-    detail: result?.reason ?? 'the pre-restore check did not finish in time',
-  };
+  return result.passed
+    ? { check, ok: true, detail: `the service's pre-restore check passed (job ${result.jobId})` }
+    : { check, ok: false, detail: result.reason };
 }

@@ -1,6 +1,5 @@
 import type { OrchestrationContext, Task } from 'durable-functions';
 import {
-  activityNames,
   lockLeaseFor,
   orchestratorNames,
   sasValidityFor,
@@ -8,7 +7,8 @@ import {
   type BackupCycleResult,
 } from '../backup/BackupCycle';
 import { activityRetry, pollJob, replaySafeLog, startJob } from '../orchestration/jobSteps';
-import { lockActivityNames, type AcquireLockResult } from '../orchestration/lockActivities';
+import { holdingHsmLock } from '../orchestration/holdingHsmLock';
+import { runServiceCheck } from './runServiceCheck';
 import { dryRunRestore } from './dryRunRestore';
 import {
   restoreActivityNames,
@@ -31,32 +31,24 @@ export function* restoreOrchestrator(
 ): Generator<Task, RestoreResult, unknown> {
   const input = context.df.getInput<RestoreInput>();
   if (input.dryRun) return yield* dryRunRestore(context, input);
-  const { instanceId } = context.df;
-  const retry = activityRetry(input.polling);
-  const lock = (yield context.df.callActivityWithRetry(lockActivityNames.acquire, retry, {
-    hsmName: input.hsmName,
-    instanceId,
-    operation: 'restore',
-    detail: `${input.kind} restore of ${input.folder}`,
-    leaseMs: lockLeaseFor(input.polling),
-  })) as AcquireLockResult;
-  if (!lock.acquired) {
-    const { heldBy } = lock;
-    return failed(
-      input,
-      `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}; nothing was restored`,
-    );
-  }
-  let result: RestoreResult;
-  try {
-    result = yield* restoreSteps(context, input);
-  } finally {
-    yield context.df.callActivityWithRetry(lockActivityNames.release, retry, {
+  return yield* holdingHsmLock(
+    context,
+    {
       hsmName: input.hsmName,
-      instanceId,
-    });
-  }
-  return result;
+      operation: 'restore',
+      detail: `${input.kind} restore of ${input.folder}`,
+      leaseMs: lockLeaseFor(input.polling),
+    },
+    activityRetry(input.polling),
+    // The refusal needs no I/O: a generator that yields nothing.
+    function* (heldBy) {
+      return failed(
+        input,
+        `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}; nothing was restored`,
+      );
+    },
+    () => restoreSteps(context, input),
+  );
 }
 
 function* restoreSteps(
@@ -223,32 +215,14 @@ function* checkBackupAccess(
       'the next backup will show whether the app can still back up'
     );
   }
-  const startedAt = context.df.currentUtcDateTime;
-  const start = yield* startJob<StartJobResult>(
+  const check = yield* runServiceCheck(
     context,
-    restoreActivityNames.startPreCheck,
-    { hsmName: input.hsmName, check: 'backup', sasValidityMs: sasValidityFor(input.polling) },
+    { hsmName: input.hsmName, kind: 'backup' },
     input.polling,
-    startedAt,
     log,
   );
-  let problem: string | undefined;
-  if (start.outcome === 'started') {
-    const check = yield* pollJob(
-      context,
-      activityNames.checkBackupJob,
-      { hsmName: input.hsmName, jobId: start.jobId },
-      input.polling,
-      startedAt,
-      start.retryAfterSeconds,
-    );
-    if (check?.state === 'finished' && check.status === 'Succeeded') {
-      return 'verified: the service pre-backup check passed after the restore';
-    }
-    problem = check?.reason ?? 'the pre-backup check did not finish';
-  } else {
-    problem = start.reason;
-  }
+  if (check.passed) return 'verified: the service pre-backup check passed after the restore';
+  const problem = check.reason;
   const warning =
     `BACKUPS AT RISK: after the restore the app could not pass the pre-backup check (${problem}). ` +
     'The restore may have removed its "Managed HSM Backup" role assignment: grant it again.';

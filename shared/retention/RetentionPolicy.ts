@@ -42,7 +42,7 @@ export interface RetentionSettings extends RetentionPolicy {
   /** Whether folders of this HSM that the ledger does not know are deleted (after the grace). */
   readonly includeUnrecorded: boolean;
   /** Plan and log every run, delete nothing: for watching a new policy before trusting it. */
-  readonly dryRun: boolean;
+  readonly dryRun?: boolean;
 }
 
 /** A folder that must never be deleted whatever the policy says, and why. */

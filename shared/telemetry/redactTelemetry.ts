@@ -19,8 +19,11 @@ const queryNames = /^(url\.query|http\.query)$/i;
 /** Attributes that hold one URL or request target: everything from `?` or `#` goes. */
 const urlNames = /^(url\.full|url\.original|http\.url|http\.target|url\.path)$/i;
 
-/** A URL's query and fragment: up to the next blank, quote or angle bracket. */
-const urlQuery = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"'<>]*)[?#][^\s"'<>]*/gi;
+/**
+ * A URL's query and fragment, up to the next blank, quote or angle bracket. The path may hold
+ * single quotes (table URLs do: `t(PartitionKey='x')`).
+ */
+const urlQuery = /(\b[a-z][a-z0-9+.-]*:\/\/[^\s?#"<>]*)[?#][^\s"'<>]*/gi;
 /** A request target (`/path?x=y`) as some HTTP attributes carry it. */
 const pathQuery = /^(\/[^\s?#]*)[?#].*$/s;
 

@@ -6,7 +6,7 @@ import { createCredential } from '../auth/createCredential';
 import { describeError } from '../log/redact';
 import { startAzureMonitorChannel } from './azureMonitorChannel';
 import { registerTelemetrySecrets } from './redactTelemetry';
-import { flushSoonIfPending, flushTelemetry, useTelemetryChannel } from './telemetry';
+import { flushIfPending, flushSoonIfPending, useTelemetryChannel } from './telemetry';
 
 /** The longest the worker waits for telemetry when the host stops it. */
 export const shutdownFlushMs = 5000;
@@ -70,6 +70,6 @@ function registerFunctionsHooks(): void {
   });
   app.hook.postInvocation(() => flushSoonIfPending(afterInvocationFlushMs));
   app.hook.appTerminate(async () => {
-    await flushTelemetry(shutdownFlushMs);
+    await flushIfPending(shutdownFlushMs);
   });
 }

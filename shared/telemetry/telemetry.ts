@@ -128,3 +128,8 @@ function quoteIfNeeded(value: string): string {
 export function flushSoonIfPending(timeoutMs: number): void {
   if (pending) void flushTelemetry(timeoutMs);
 }
+
+/** Flushes only what was emitted since the last flush began (at shutdown: not a second wait). */
+export function flushIfPending(timeoutMs: number): Promise<boolean> {
+  return pending ? flushTelemetry(timeoutMs) : Promise.resolve(true);
+}

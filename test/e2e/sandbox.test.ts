@@ -24,6 +24,18 @@ describe('npm run local', () => {
     expect(summary.containerFolders).toEqual(summary.backups.slice(2).map((b) => b.folder));
   });
 
+  it('with --dry-run, retention plans but deletes nothing, and the plan is printed', async () => {
+    const run = await runSandbox(['--cycles', '3', '--json', '--dry-run'], {
+      RETENTION_KEEP_LAST: '1',
+    });
+    expect(run.code).toBe(0);
+    const summary = JSON.parse(run.stdout) as SandboxSummary;
+    expect(summary.backups.every((b) => b.prunedAt === null)).toBe(true);
+    expect(summary.containerFolders).toHaveLength(3);
+    expect(run.stderr).toMatch(/Retention dry run: nothing was deleted/);
+    expect(run.stderr).toMatch(/keep 1, delete 2/);
+  });
+
   it('refuses a bad setting at start-up, naming it, and starts nothing', async () => {
     const run = await runSandbox(['--cycles', '1'], { RETENTION_KEEP_LAST: '0' });
     expect(run.code).not.toBe(0);

@@ -150,7 +150,7 @@ export class CrashMatrix {
 export async function waitForOutcome(
   host: HostProcess,
   path: string,
-  timeoutMs = 30_000,
+  timeoutMs = 120_000,
 ): Promise<Outcome> {
   const started = Date.now();
   while (Date.now() < started + timeoutMs) {

@@ -32,6 +32,7 @@ describe('retention settings', () => {
       maxDeletionsPerRun: 10,
       cleanupGraceMs: 7 * 86_400_000,
       includeUnrecorded: false,
+      dryRun: false,
     });
   });
 
@@ -69,6 +70,7 @@ describe('retention settings', () => {
       maxDeletionsPerRun: 0,
       cleanupGraceMs: 2 * 86_400_000,
       includeUnrecorded: true,
+      dryRun: false,
     });
   });
 

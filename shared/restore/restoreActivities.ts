@@ -78,11 +78,14 @@ export async function saveRestoreRecord(
   log: Logger,
 ): Promise<void> {
   const date = (iso?: string) => (iso ? new Date(iso) : undefined);
+  const requestedAt = new Date(input.requestedAt);
+  // A re-run after a crash finds its outcome already stored: report an outcome once only.
+  const before = await services.restores.get(input.hsmName, requestedAt, input.instanceId);
   await services.restores.save({
     ...input,
-    requestedAt: new Date(input.requestedAt),
+    requestedAt,
     startTime: date(input.startTime),
     endTime: date(input.endTime),
   });
-  reportRestoreOutcome(log, input);
+  if (before?.status !== input.status) reportRestoreOutcome(log, input);
 }

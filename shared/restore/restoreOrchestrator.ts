@@ -40,12 +40,25 @@ export function* restoreOrchestrator(
       leaseMs: lockLeaseFor(input.polling),
     },
     activityRetry(input.polling),
-    // The refusal needs no I/O: a generator that yields nothing.
+    // Another operation took the HSM between the request and now: recorded like any failure.
     function* (heldBy) {
-      return failed(
-        input,
-        `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}; nothing was restored`,
+      const reason = `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}; nothing was restored`;
+      yield context.df.callActivityWithRetry(
+        restoreActivityNames.save,
+        activityRetry(input.polling),
+        {
+          hsmName: input.hsmName,
+          instanceId: context.df.instanceId,
+          kind: input.kind,
+          keyName: input.keyName,
+          folder: input.folder,
+          requestedBy: input.requestedBy,
+          requestedAt: input.requestedAt,
+          status: 'Failed',
+          failureReason: reason,
+        } satisfies SaveRestoreInput,
       );
+      return failed(input, reason);
     },
     () => restoreSteps(context, input),
   );

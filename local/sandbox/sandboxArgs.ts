@@ -34,8 +34,11 @@ Runs hsm-backup on this machine: Azurite, an emulated Managed HSM, and the app i
                   plan it would carry out is printed at exit
   --serve         with --cycles: keep serving afterwards; without --cycles this is the default
   --json          print one JSON object on stdout (use with npm run -s)
-  --fault F       switch on an emulated HSM fault (repeatable): a name such as throttle-start,
-                  name:count (strikes count times), or slow-poll:count:delayMs
+  --fault F       switch on an emulated HSM fault (repeatable): NAME, NAME:count (strikes count
+                  times) or slow-poll:count:delayMs, NAME one of:
+                  ${FAULT_NAMES.join(', ')
+                    .replace(/(.{1,70})(, |$)/g, '$1,\n                  ')
+                    .replace(/,\n\s*$/, '')}
   --hsm-url URL   use an outside HSM-compatible endpoint (TLS trust via NODE_EXTRA_CA_CERTS)
   --ports auto    take free ports instead of 7071 and 10000-10002
   --verbose       print every function log line to stderr

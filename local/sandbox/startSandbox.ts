@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { parseFaultList, startEmulator, type RunningEmulator } from '../emulator';
 import { startLocalHost, type LocalHost } from '../host';
 import { startAzurite, type RunningAzurite } from '../storage/startAzurite';
+import { loadConfig } from '../../shared/config/loadConfig';
 import { applySettings, wiringSettings } from './sandboxSettings';
 import type { SandboxArgs } from './sandboxArgs';
 import { SimulatedClock } from './SimulatedClock';
@@ -89,6 +90,8 @@ export async function startSandbox(
     }
     if (args.dryRun) process.env.RETENTION_DRY_RUN = 'true';
     applySettings(process.env, wiringSettings(azurite, hsm));
+    // Bad settings are reported as such, before the host wraps them in its load errors.
+    loadConfig(process.env);
     if (process.env.RESTORE_ALLOWED_ROLES?.trim() && !process.env.WEBSITE_AUTH_ENABLED) {
       // Nothing strips forged principal headers here: the sandbox plays App Service
       // authentication, and the caller sends x-ms-client-principal itself.

@@ -48,7 +48,10 @@ export async function startBackup(
       return { outcome: 'already-recorded', status: record.status, jobId: record.jobId };
     }
     // A row with no job id: an earlier run stopped before the service accepted a start.
-    log.warn(`Backup ${record.attemptId}: earlier run left no job id; starting the backup now.`);
+    log.info(
+      `Backup ${record.attemptId}: no job id recorded yet (an earlier start got no answer, or ` +
+        `stopped before the HSM accepted it); starting now.`,
+    );
   }
 
   // The HSM would accept the job and fail it later with ContainerNotFound; say it plainly now.

@@ -295,7 +295,7 @@ function readSchedule(read: SettingReader): CronSchedule | undefined {
     return read.fail(
       'BACKUP_SCHEDULE',
       `BACKUP_SCHEDULE must be an NCRONTAB expression such as "0 0 2 * * *" (second minute hour ` +
-        `day month day-of-week, UTC): "${expression}" has ${error.message}.`,
+        `day month day-of-week, UTC); "${expression}" is not one: ${error.message}.`,
     );
   }
 }

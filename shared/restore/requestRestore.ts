@@ -50,14 +50,19 @@ export async function requestRestore(
   const at = now();
   const full = request.kind === 'full';
   const instanceId = restoreInstanceId(hsmName, at, request.dryRun);
+  const verified = await verifyRestore(services, {
+    hsmName,
+    folder: request.folder,
+    kind: request.kind,
+    maxBackupAgeMs: full ? config.restore.maxBackupAgeMs : undefined,
+    now: at.toISOString(),
+  });
+  // A folder the ledger has never heard of is a typo: refused at once, dry run or not. Every
+  // other check a dry run reports instead of refusing.
+  if (request.dryRun && !verified.folder.ready && verified.folder.status === 404) {
+    throw new ApiError(404, verified.folder.code, verified.folder.reason);
+  }
   if (!request.dryRun) {
-    const verified = await verifyRestore(services, {
-      hsmName,
-      folder: request.folder,
-      kind: request.kind,
-      maxBackupAgeMs: full ? config.restore.maxBackupAgeMs : undefined,
-      now: at.toISOString(),
-    });
     refuseUnlessReady(verified, request);
     // A short lease: if the process dies before the orchestration is stored, the HSM is free
     // again within minutes. The orchestration's first step renews it to the full lease.

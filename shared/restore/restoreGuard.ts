@@ -18,7 +18,7 @@ export function checkRestoreGuard(
   now: Date,
   maxAgeMs: number,
 ): GuardVerdict {
-  const limit = `${Math.round(maxAgeMs / 60_000)} minutes`;
+  const limit = minutes(Math.round(maxAgeMs / 60_000));
   if (!latest) {
     return {
       allowed: false,
@@ -36,9 +36,21 @@ export function checkRestoreGuard(
     allowed: false,
     reason:
       `The last successful full backup (${latest.folder}) completed at ` +
-      `${latest.endTime.toISOString()}, ${ageMinutes} minutes ago; a full restore needs one ` +
+      `${latest.endTime.toISOString()}, ${describeAge(ageMs)} ago; a full restore needs one ` +
       `completed within the last ${limit}. Send "backupFirst": true to take one now, before restoring.`,
     lastCompletedAt: latest.endTime.toISOString(),
     ageMinutes,
   };
+}
+
+function minutes(count: number): string {
+  return `${count} minute${count === 1 ? '' : 's'}`;
+}
+
+/** An age as an operator reads it: seconds under two minutes (so 74 s is not "1 minute"). */
+function describeAge(ageMs: number): string {
+  const seconds = Math.floor(ageMs / 1000);
+  if (seconds < 120) return `${seconds} seconds`;
+  if (seconds < 7200) return minutes(Math.floor(seconds / 60));
+  return `${(seconds / 3600).toFixed(1)} hours`;
 }

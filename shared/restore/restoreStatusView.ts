@@ -1,6 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { ApiError } from '../http/ApiError';
-import type { RestoreInput, RestoreResult } from './RestoreTypes';
+import { roleRewindWarning, type RestoreInput, type RestoreResult } from './RestoreTypes';
 
 /** What `GET /api/restore/{id}` answers; never durable management URLs or keys. */
 export interface RestoreStatusView {
@@ -87,7 +87,7 @@ export async function restoreStatusView(
     startTime: output?.startTime,
     endTime: output?.endTime,
     backupAccessAfterRestore: output?.backupAccessAfterRestore,
-    warnings: output?.warnings ?? [],
+    warnings: output?.warnings ?? (input.kind === 'full' ? [roleRewindWarning] : []),
     report: output?.report,
   };
 }

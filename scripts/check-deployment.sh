@@ -13,7 +13,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/p' "$0" | sed -n 's/^# \{0,1\}//p'; }
 
 resource_group='' app_name='' backup_now=false wait_minutes=10
 while [ $# -gt 0 ]; do
@@ -56,7 +56,7 @@ for role in "${required_roles[@]}"; do
     restore_flag=''
     if [ "$restore_enabled" = true ]; then restore_flag=' --restore'; fi
     info "MISSING: $app_name ($principal_id) does not hold $role on $hsm_name; every $([ "$role" = "$hsm_backup_role" ] && echo backup || echo restore) would fail with 403."
-    info "  fix (as a Managed HSM administrator): scripts/grant-hsm-roles.sh --hsm-name $hsm_name --principal-id $principal_id$restore_flag"
+    info "  fix (as a Managed HSM Policy Administrator or Administrator): scripts/grant-hsm-roles.sh --hsm-name $hsm_name --principal-id $principal_id$restore_flag"
     info "  or: $(hsm_grant_command "$hsm_name" "$principal_id" "$role")"
   fi
 done

@@ -23,11 +23,13 @@ hsm_role_held() {
   local hsm_name=$1 principal_id=$2 role=$3 count
   count=$(az keyvault role assignment list --hsm-name "$hsm_name" \
     --assignee-object-id "$principal_id" --role "$role" --scope / \
-    --query 'length(@)' -o tsv) || die "could not list the role assignments of Managed HSM $hsm_name: is it reachable from here, and do you hold a role that may read them?"
+    --query 'length(@)' -o tsv) ||
+    die "could not list the role assignments of Managed HSM $hsm_name. Reading them needs a local role such as \"Managed HSM Crypto Auditor\" (the least that can), \"Managed HSM Policy Administrator\" or \"Managed HSM Administrator\", and a network path to the HSM."
   [ "${count:-0}" -gt 0 ]
 }
 
-# The command that grants a Managed HSM role to a principal, as a Managed HSM administrator runs it.
+# The command that grants a Managed HSM role to a principal, as a Managed HSM Policy
+# Administrator (or Administrator) runs it.
 hsm_grant_command() {
   local hsm_name=$1 principal_id=$2 role=$3
   printf "az keyvault role assignment create --hsm-name %s --role '%s' --assignee-object-id %s --assignee-principal-type ServicePrincipal --scope /" \

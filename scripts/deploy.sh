@@ -18,7 +18,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
 
-usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/p' "$0" | sed -n 's/^# \{0,1\}//p'; }
 
 resource_group='' location='' hsm_name='' backup_account='' parameters_file=''
 extra_params=() skip_tests=false skip_hsm_grant=false backup_now=false
@@ -41,21 +41,27 @@ done
 [ -n "$location" ] || die '--location is required (a region that offers the Flex Consumption plan).'
 [ -n "$hsm_name" ] || die '--hsm-name is required.'
 [ -n "$backup_account" ] || die '--backup-storage-account is required.'
-need_tool az 'install the Azure CLI.'
-need_tool node 'install Node.js 22.'
-need_tool npm 'install Node.js 22 (npm comes with it).'
-need_tool zip 'install zip (the package is uploaded as a zip file).'
-az account show --output none 2>/dev/null || die 'the Azure CLI is not signed in: run az login.'
 
-# Settings the app would refuse at start-up are refused here, before anything is deployed.
+# Parameter combinations the app would refuse at start-up, or that could never back up, are
+# refused here, before anything is deployed.
 for param in ${extra_params[@]+"${extra_params[@]}"}; do
   case "$param" in
     restoreAllowedRoles=?*)
       printf '%s\n' "${extra_params[@]}" | grep -q '^authClientId=.' ||
         die 'restoreAllowedRoles needs authClientId (App Service authentication): without it the app refuses to start, because the role header could be forged.'
       ;;
+    hsmStorageAccess=managed-identity)
+      printf '%s\n' "${extra_params[@]}" | grep -q '^hsmIdentityPrincipalId=.' ||
+        die 'hsmStorageAccess=managed-identity needs hsmIdentityPrincipalId (the object id of the user-assigned identity of the HSM): without it nothing may write the backups.'
+      ;;
   esac
 done
+
+need_tool az 'install the Azure CLI.'
+need_tool node 'install Node.js 22.'
+need_tool npm 'install Node.js 22 (npm comes with it).'
+need_tool zip 'install zip (the package is uploaded as a zip file).'
+az account show --output none 2>/dev/null || die 'the Azure CLI is not signed in: run az login.'
 
 # 1. Build and package.
 work=$(mktemp -d)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Grants the Function App's identity the Managed HSM data-plane roles it needs: "Managed HSM
 # Backup" always, "Managed HSM Restore" only with --restore. These are assignments in the HSM's
-# own (local) RBAC, which Bicep cannot make; run this as a Managed HSM administrator. Grants that
-# already exist are left alone, so running it again is safe.
+# own (local) RBAC, which Bicep cannot make. Grants that already exist are left alone, so running
+# it again is safe. Granting needs the HSM's local role "Managed HSM Policy Administrator" (or
+# "Managed HSM Administrator").
 #
 #   scripts/grant-hsm-roles.sh --hsm-name contoso --principal-id <object id> [--restore]
 #
@@ -10,7 +11,7 @@
 set -euo pipefail
 source "$(dirname "$0")/common.sh"
 
-usage() { sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^[^#]/p' "$0" | sed -n 's/^# \{0,1\}//p'; }
 
 hsm_name='' principal_id='' restore=false
 while [ $# -gt 0 ]; do
@@ -38,7 +39,7 @@ for role in "${roles[@]}"; do
   az keyvault role assignment create --hsm-name "$hsm_name" --role "$role" \
     --assignee-object-id "$principal_id" --assignee-principal-type ServicePrincipal \
     --scope / --output none ||
-    die "could not grant $role on $hsm_name. Granting needs a Managed HSM administrator (local RBAC role \"Managed HSM Administrator\"); ask one to run: $(hsm_grant_command "$hsm_name" "$principal_id" "$role")"
+    die "could not grant $role on $hsm_name. Granting needs the local role \"Managed HSM Policy Administrator\" or \"Managed HSM Administrator\"; ask a holder to run: $(hsm_grant_command "$hsm_name" "$principal_id" "$role")"
 done
 
 if [ "$restore" = false ] && hsm_role_held "$hsm_name" "$principal_id" "$hsm_restore_role"; then

@@ -138,7 +138,7 @@ describe('the Bicep templates', () => {
     }
   });
 
-  it('grants exactly the roles the issue asks for, each on its own scope', () => {
+  it('grants exactly the roles the deployment needs, each on its own scope', () => {
     expect(roleGrants()).toEqual(expectedGrants);
   });
 

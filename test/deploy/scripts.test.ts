@@ -196,21 +196,32 @@ describe('scripts/check-deployment.sh', () => {
 });
 
 describe('scripts/deploy.sh', () => {
-  it('refuses restore roles without App Service authentication before deploying anything', () => {
-    const run = runScript('deploy.sh', [
-      '--resource-group',
-      'rg',
-      '--location',
-      'westeurope',
-      '--hsm-name',
-      'contoso',
-      '--backup-storage-account',
-      'contosohsmbackups',
-      '--param',
+  const required = [
+    '--resource-group',
+    'rg',
+    '--location',
+    'westeurope',
+    '--hsm-name',
+    'contoso',
+    '--backup-storage-account',
+    'contosohsmbackups',
+  ];
+
+  it.each([
+    [
+      'restore roles without App Service authentication',
       'restoreAllowedRoles=HsmRestoreOperator',
-    ]);
+      'restoreAllowedRoles needs authClientId',
+    ],
+    [
+      'managed-identity backups without the HSM identity',
+      'hsmStorageAccess=managed-identity',
+      'needs hsmIdentityPrincipalId',
+    ],
+  ])('refuses %s before deploying anything', (_, param, message) => {
+    const run = runScript('deploy.sh', [...required, '--param', param]);
     expect(run.status).toBe(1);
-    expect(run.output).toContain('restoreAllowedRoles needs authClientId');
+    expect(run.output).toContain(message);
     expect(run.azCalls).toEqual([]);
   });
 });

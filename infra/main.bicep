@@ -141,8 +141,8 @@ param maximumInstanceCount int = 40
 @maxValue(730)
 param logRetentionDays int = 90
 
-@description('Accept telemetry only from Entra ID identities (Application Insights local authentication off). Needs an app whose exporter authenticates with its identity.')
-param telemetryEntraOnly bool = false
+@description('Accept telemetry only from Entra ID identities (Application Insights local authentication off); the host and the app both send with the app identity.')
+param telemetryEntraOnly bool = true
 
 @description('Resource id of an action group the alert rules notify; empty creates the rules without notifications.')
 param alertActionGroupId string = ''

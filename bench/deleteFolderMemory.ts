@@ -27,7 +27,8 @@ export async function deleteFolderMemory(sizes: readonly number[]): Promise<stri
       clearInterval(sampler);
       const seconds = (Date.now() - started) / 1000;
       lines.push(
-        `delete ${size} blobs: ${result.deleted} deleted, ${result.remaining} left, ${seconds.toFixed(1)} s, ` +
+        `delete ${size} blobs: ${result.deleted} deleted, ${result.remaining} left, ` +
+          `${seconds.toFixed(1)} s, ` +
           `peak heap growth ${((peak - base) / 1048576).toFixed(1)} MiB`,
       );
     }

@@ -20,7 +20,9 @@ export interface RegisteredFunction {
   trigger: RpcBindingInfo;
 }
 
-/** Registrations made while each file was first required; a second load in one process reuses them. */
+/**
+ * Registrations made while each file was first required; a second load in one process reuses them.
+ */
 const registrationsByFile = new Map<string, Registration[]>();
 
 export function loadApp(appRoot: string): RegisteredFunction[] {
@@ -62,7 +64,8 @@ function entryFiles(appRoot: string): string[] {
   const files = findMatchingFiles(appRoot, main);
   if (files.length === 0) {
     throw new Error(
-      `Found zero files matching the "main" glob "${main}" in ${appRoot}. Build first, or fix "main".`,
+      `Found zero files matching the "main" glob "${main}" in ${appRoot}. Build first, or ` +
+        `fix "main".`,
     );
   }
   return files;

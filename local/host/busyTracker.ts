@@ -31,7 +31,9 @@ export class BusyTracker {
     });
   }
 
-  /** Resolves waiters only if nothing new started in the meantime (follow-up work registers late). */
+  /**
+   * Resolves waiters only if nothing new started in the meantime (follow-up work registers late).
+   */
   #settleSoon(): void {
     setImmediate(() => {
       if (this.#count !== 0) return;

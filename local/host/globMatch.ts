@@ -15,7 +15,9 @@ export function globToRegExp(pattern: string): RegExp {
   return new RegExp(`^${translate(normalize(pattern), 0, false).source}$`);
 }
 
-/** Absolute paths of the files under `root` that `pattern` matches, sorted for a stable load order. */
+/**
+ * Absolute paths of the files under `root` that `pattern` matches, sorted for a stable load order.
+ */
 export function findMatchingFiles(root: string, pattern: string): string[] {
   const normalized = normalize(pattern);
   const matcher = globToRegExp(normalized);

@@ -25,7 +25,8 @@ export function consoleLogger(record: LocalHostLogRecord): void {
     ? ` ${record.functionName}${record.invocationId ? ` (${record.invocationId})` : ''}`
     : '';
   const instance = record.instanceId ? ` [${record.instanceId}]` : '';
-  const line = `${record.time.toISOString()} ${record.level}${scope}${instance}: ${record.message}\n`;
+  const line =
+    `${record.time.toISOString()} ` + `${record.level}${scope}${instance}: ${record.message}\n`;
   const isProblem =
     record.level === 'error' || record.level === 'critical' || record.level === 'warning';
   (isProblem ? process.stderr : process.stdout).write(line);

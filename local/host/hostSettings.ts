@@ -40,7 +40,8 @@ export function warnAboutUnsupportedBindings(functions: RegisteredFunction[], lo
     if (!servedTriggers.has(fn.triggerType)) {
       log(
         'warning',
-        `Trigger type '${String(fn.trigger.type)}' is not served by the local host; the function will never run.`,
+        `Trigger type '${String(fn.trigger.type)}' is not served by the local host; the ` +
+          `function will never run.`,
         scope,
       );
     }

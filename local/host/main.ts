@@ -30,7 +30,11 @@ async function main(argv: string[]): Promise<void> {
       ),
   });
   process.stdout.write(
-    `${JSON.stringify({ url: host.url, functionKey: host.functionKey, masterKey: host.masterKey })}\n`,
+    `${JSON.stringify({
+      url: host.url,
+      functionKey: host.functionKey,
+      masterKey: host.masterKey,
+    })}\n`,
   );
   const stop = () => void host.stop().then(() => process.exit(0));
   process.once('SIGINT', stop);

@@ -93,7 +93,8 @@ async function run(
     if (args.dryRun) {
       const input = await readRetentionPlanInput(services, config.hsm.name);
       say(
-        `Retention dry run: nothing was deleted. The plan now:\n${renderRetentionPreview(buildRetentionPreview(input))}`,
+        `Retention dry run: nothing was deleted. The plan ` +
+          `now:\n${renderRetentionPreview(buildRetentionPreview(input))}`,
       );
     }
     const summary = await readSummary(services);
@@ -103,7 +104,8 @@ async function run(
   if (args.serve) {
     sandbox.host.startTimers();
     say(
-      `Serving on ${sandbox.host.url}; backups run on "${config.schedule.expression}". Ctrl-C stops.`,
+      `Serving on ${sandbox.host.url}; backups run on "${config.schedule.expression}". ` +
+        `Ctrl-C stops.`,
     );
     await new Promise<never>(() => undefined);
   }

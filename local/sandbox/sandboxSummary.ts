@@ -44,7 +44,8 @@ export function formatSummary(summary: SandboxSummary): string {
   for (const backup of summary.backups) {
     const pruned = backup.prunedAt ? `  pruned ${backup.prunedAt}` : '';
     lines.push(
-      `  ${backup.status.padEnd(9)} ${backup.folder ?? '(no folder)'}  job ${backup.jobId ?? '-'}${pruned}`,
+      `  ${backup.status.padEnd(9)} ${backup.folder ?? '(no folder)'}  job ` +
+        `${backup.jobId ?? '-'}${pruned}`,
     );
   }
   if (summary.backups.length === 0) lines.push('  (none)');

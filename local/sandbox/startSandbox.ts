@@ -26,7 +26,9 @@ async function createContainer(name: string, azurite: RunningAzurite): Promise<v
   await service.getContainerClient(name).createIfNotExists();
 }
 
-/** How long an emulated HSM job takes: LOCAL_HSM_JOB_DURATION_MS, default 1.5 s (real ones: 8-17 s). */
+/**
+ * How long an emulated HSM job takes: LOCAL_HSM_JOB_DURATION_MS, default 1.5 s (real ones: 8-17 s).
+ */
 function emulatedJobMs(): number {
   const text = process.env.LOCAL_HSM_JOB_DURATION_MS?.trim();
   if (!text) return 1500;

@@ -39,7 +39,9 @@ export interface RunningTelemetrySink {
   /** A connection string that sends ingestion and live metrics here, and nowhere else. */
   readonly connectionString: string;
   readonly capture: SinkCapture;
-  /** Resolves once at least `count` envelopes matching `accept` have arrived, or after `timeoutMs`. */
+  /**
+   * Resolves once at least `count` envelopes matching `accept` have arrived, or after `timeoutMs`.
+   */
   waitFor(accept: (e: Envelope) => boolean, count: number, timeoutMs: number): Promise<boolean>;
   stop(): Promise<void>;
 }
@@ -75,7 +77,9 @@ export async function startTelemetrySink(options: {
   return {
     port,
     url,
-    connectionString: `InstrumentationKey=${sinkInstrumentationKey};IngestionEndpoint=${url};LiveEndpoint=${url}`,
+    connectionString:
+      `InstrumentationKey=${sinkInstrumentationKey};IngestionEndpoint=${url};` +
+      `LiveEndpoint=${url}`,
     capture,
     waitFor: (accept, count, timeoutMs) =>
       new Promise((resolve) => {

@@ -149,7 +149,9 @@ function* runCycle(
     });
   } else {
     const seconds = Math.round(input.polling.deadlineMs / 1000);
-    const reason = `the job was still running (or unreachable) when the ${seconds} s deadline passed; it may still finish`;
+    const reason =
+      `the job was still running (or unreachable) when the ${seconds} s deadline passed; it ` +
+      `may still finish`;
     recorded = yield* record({ jobId, status: 'Unknown', failureCode: 'DeadlinePassed', reason });
   }
   const where = recorded.folder ? ` in ${recorded.folder}` : '';

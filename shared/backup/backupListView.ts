@@ -90,7 +90,9 @@ function restorability(
   if (!verdict.allowed) {
     return {
       now: false,
-      reason: `a full restore needs a backup from the last ${maxAgeMs / 60_000} minutes: send "backupFirst": true`,
+      reason:
+        `a full restore needs a backup from the last ${maxAgeMs / 60_000} minutes: send ` +
+        `"backupFirst": true`,
     };
   }
   return { now: true, reason: null };

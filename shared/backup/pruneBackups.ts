@@ -37,7 +37,8 @@ export async function pruneBackups(
   if (config.retention.dryRun) {
     // Dry run: say exactly what this run would do, then do none of it.
     log.info(
-      `Retention dry run (RETENTION_DRY_RUN=true), nothing deleted:\n${renderRetentionPreview(previewOfPlan(plan, config.retention))}`,
+      `Retention dry run (RETENTION_DRY_RUN=true), nothing ` +
+        `deleted:\n${renderRetentionPreview(previewOfPlan(plan, config.retention))}`,
     );
     const unrecorded = plan.entries.flatMap((e) =>
       e.kind === 'unrecorded' && e.folder ? [e.folder] : [],

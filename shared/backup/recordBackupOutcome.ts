@@ -40,7 +40,9 @@ export async function recordBackupOutcome(
   }
   await ledger.saveBackup(record);
   const where = record.folder ? ` folder ${record.folder}` : '';
-  const line = `Backup ${record.attemptId} (job ${record.jobId ?? 'none'}) recorded as ${record.status}${where}`;
+  const line =
+    `Backup ${record.attemptId} (job ${record.jobId ?? 'none'}) recorded as ` +
+    `${record.status}${where}`;
   if (record.status === 'Succeeded')
     log.info(`${line}: ${record.blobCount} blobs, ${record.byteCount} bytes.`);
   else log.warn(`${line}: ${record.failureCode ?? ''} ${record.failureReason ?? ''}`.trim());

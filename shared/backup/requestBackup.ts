@@ -29,7 +29,8 @@ export async function requestBackup(
     throw new ApiError(
       409,
       'OperationInProgress',
-      `A ${holder.operation} of ${config.hsm.name} is running (${holder.detail ?? holder.instanceId}, since ` +
+      `A ${holder.operation} of ${config.hsm.name} is running ` +
+        `(${holder.detail ?? holder.instanceId}, since ` +
         `${holder.since.toISOString()}); try again when it ends.`,
       { running: { operation: holder.operation, instanceId: holder.instanceId } },
     );
@@ -46,7 +47,8 @@ export async function requestBackup(
     throw new ApiError(
       409,
       'BackupRunning',
-      `A backup of ${config.hsm.name} is already ${started.runtimeStatus} (since ${started.runningSince ?? 'a moment ago'}).`,
+      `A backup of ${config.hsm.name} is already ${started.runtimeStatus} (since ` +
+        `${started.runningSince ?? 'a moment ago'}).`,
       { id: started.instanceId, statusUrl },
     );
   }

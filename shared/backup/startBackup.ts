@@ -62,7 +62,8 @@ export async function startBackup(
       outcome: 'refused',
       failureCode: 'ContainerMissing',
       reason:
-        `the backup container "${container}" does not exist in ${services.config.storage.accountName}; ` +
+        `the backup container "${container}" does not exist in ` +
+        `${services.config.storage.accountName}; ` +
         `create it (the deployment does) or fix BACKUP_CONTAINER`,
     };
   }

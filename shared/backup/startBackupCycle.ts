@@ -44,7 +44,8 @@ export async function startBackupCycle(
   if (stuck) {
     // Never a reason to skip backups forever: report it loudly, end it, start afresh.
     log.error(
-      `Backup instance ${instanceId} of ${config.hsm.name} is stuck (${stuck}); terminating and replacing it.`,
+      `Backup instance ${instanceId} of ${config.hsm.name} is stuck (${stuck}); ` +
+        `terminating and replacing it.`,
     );
     await client.terminate(instanceId, `replaced: ${stuck}`);
     existing = undefined;
@@ -59,7 +60,9 @@ export async function startBackupCycle(
       attemptId: attemptIdFor(request.occurrence, request.trigger),
       instanceId,
       trigger: request.trigger,
-      statusDetails: `instance ${instanceId} was still ${existing.runtimeStatus} (since ${existing.createdTime})`,
+      statusDetails:
+        `instance ${instanceId} was still ${existing.runtimeStatus} (since ` +
+        `${existing.createdTime})`,
     });
     return { started: false, instanceId, ...existing };
   }

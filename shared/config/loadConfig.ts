@@ -57,7 +57,8 @@ export function loadConfig(source: SettingsSource): AppConfig {
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(taskHub)) {
     read.fail(
       'DURABLE_TASK_HUB',
-      `DURABLE_TASK_HUB must be 3 to 45 letters and digits, starting with a letter; got "${taskHub}".`,
+      `DURABLE_TASK_HUB must be 3 to 45 letters and digits, starting with a letter; got ` +
+        `"${taskHub}".`,
     );
   }
 
@@ -111,7 +112,8 @@ function readHsm(read: SettingReader): AppConfig['hsm'] | undefined {
   if (name === undefined) {
     return read.fail(
       'HSM_NAME',
-      `HSM_NAME is required when HSM_URL is not of the form https://<name>.${managedHsmDomains[0]}.`,
+      `HSM_NAME is required when HSM_URL is not of the form ` +
+        `https://<name>.${managedHsmDomains[0]}.`,
     );
   }
   if (!/^[A-Za-z][A-Za-z0-9-]{1,22}[A-Za-z0-9]$/.test(name) || name.includes('--')) {
@@ -179,7 +181,8 @@ function readStorage(read: SettingReader): AppConfig['storage'] | undefined {
   if (!/^[A-Za-z][A-Za-z0-9]{2,62}$/.test(ledgerTable)) {
     read.fail(
       'LEDGER_TABLE',
-      `LEDGER_TABLE must be 3 to 63 letters and digits, starting with a letter; got "${ledgerTable}".`,
+      `LEDGER_TABLE must be 3 to 63 letters and digits, starting with a letter; got ` +
+        `"${ledgerTable}".`,
     );
   }
   if (auth === 'account-key' && accountKey === undefined) {
@@ -361,7 +364,8 @@ function readTelemetry(read: SettingReader): AppConfig['telemetry'] {
     read.fail(
       'APPLICATIONINSIGHTS_CONNECTION_STRING',
       'APPLICATIONINSIGHTS_CONNECTION_STRING must be the connection string of an Application ' +
-        'Insights resource (InstrumentationKey=...;IngestionEndpoint=...); leave it unset for no telemetry.',
+        'Insights resource (InstrumentationKey=...;IngestionEndpoint=...); leave it unset ' +
+        'for no telemetry.',
     );
   }
   return {

@@ -62,7 +62,8 @@ export function refuseUnknownFields(body: Record<string, unknown>, known: readon
     throw new ApiError(
       400,
       'UnknownField',
-      `Unknown field${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
+      `Unknown field${unknown.length > 1 ? 's' : ''} ` +
+        `${unknown.map((k) => JSON.stringify(k)).join(', ')}; ` +
         `accepted: ${known.join(', ')}.`,
     );
   }

@@ -43,7 +43,9 @@ export function jsonEndpoint(
       return json(500, {
         error: {
           code: 'InternalError',
-          message: `The app failed to answer; its logs have the details (invocation ${context.invocationId}).`,
+          message:
+            `The app failed to answer; its logs have the details (invocation ` +
+            `${context.invocationId}).`,
         },
       });
     }

@@ -113,7 +113,8 @@ export class BackupLedger {
   /** The attempt that produced a folder, if the ledger knows it. */
   async findByFolder(hsmName: string, folder: string): Promise<BackupRecord | undefined> {
     await this.ensureTable();
-    const filter = `${rowFamilyFilter(hsmName, backupRowPrefix)} and folder eq '${escapeOData(folder)}'`;
+    const filter =
+      `${rowFamilyFilter(hsmName, backupRowPrefix)} ` + `and folder eq '${escapeOData(folder)}'`;
     for await (const row of this.table.listEntities<Record<string, unknown>>({
       queryOptions: { filter },
     })) {

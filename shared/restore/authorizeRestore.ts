@@ -24,7 +24,8 @@ export function authorizeRestore(
       403,
       'RoleRequired',
       principal
-        ? `Restoring needs one of the app roles ${allowed.join(', ')}; ${principal.name ?? 'the caller'} has none of them.`
+        ? `Restoring needs one of the app roles ${allowed.join(', ')}; ` +
+            `${principal.name ?? 'the caller'} has none of them.`
         : `Restoring needs a signed-in caller holding one of the app roles ${allowed.join(', ')}.`,
     );
   }

@@ -54,7 +54,8 @@ export function* dryRunRestore(
     check: 'hsm-idle',
     ok: !holder,
     detail: holder
-      ? `${holder.operation} ${holder.instanceId} holds the HSM since ${holder.since}; a real request would get 409`
+      ? `${holder.operation} ${holder.instanceId} holds the HSM since ${holder.since}; a ` +
+        `real request would get 409`
       : 'no other operation holds the HSM',
   });
   checks.push(yield* servicePreCheck(context, input, folder.ready, log));

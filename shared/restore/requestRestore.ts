@@ -120,7 +120,9 @@ function refuseUnlessReady(verified: VerifyRestoreResult, request: RestoreReques
     throw new ApiError(409, guard.code, guard.reason, {
       lastBackupCompletedAt: guard.lastCompletedAt ?? null,
       lastBackupAgeMinutes: guard.ageMinutes ?? null,
-      hint: 'Send the same request with "backupFirst": true to take a full backup first, then restore.',
+      hint:
+        'Send the same request with "backupFirst": true to take a full backup first, then ' +
+        'restore.',
     });
   }
 }

@@ -37,7 +37,8 @@ export function checkRestoreGuard(
     reason:
       `The last successful full backup (${latest.folder}) completed at ` +
       `${latest.endTime.toISOString()}, ${describeAge(ageMs)} ago; a full restore needs one ` +
-      `completed within the last ${limit}. Send "backupFirst": true to take one now, before restoring.`,
+      `completed within the last ${limit}. Send "backupFirst": true to take one now, ` +
+      `before restoring.`,
     lastCompletedAt: latest.endTime.toISOString(),
     ageMinutes,
   };

@@ -42,7 +42,9 @@ export function* restoreOrchestrator(
     activityRetry(input.polling),
     // Another operation took the HSM between the request and now: recorded like any failure.
     function* (heldBy) {
-      const reason = `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}; nothing was restored`;
+      const reason =
+        `${heldBy.operation} ${heldBy.instanceId} held the HSM since ${heldBy.since}; ` +
+        `nothing was restored`;
       yield context.df.callActivityWithRetry(
         restoreActivityNames.save,
         activityRetry(input.polling),
@@ -115,7 +117,8 @@ function* restoreSteps(
     )) as BackupCycleResult;
     if (backup.status !== 'Succeeded') {
       return yield* fail(
-        `the safety backup did not succeed (${backup.status}: ${backup.reason ?? 'no reason given'}); nothing was restored`,
+        `the safety backup did not succeed (${backup.status}: ` +
+          `${backup.reason ?? 'no reason given'}); nothing was restored`,
       );
     }
     yield* save({ safetyBackupFolder: backup.folder });
@@ -177,7 +180,8 @@ function* restoreSteps(
     check?.state === 'finished' ? { startTime: check.startTime, endTime: check.endTime } : {};
   if (check?.state !== 'finished' || check.status === 'Unknown') {
     const reason =
-      `the outcome of restore job ${start.jobId} is unknown (${check?.reason ?? 'the deadline passed while it ran'}); ` +
+      `the outcome of restore job ${start.jobId} is unknown ` +
+      `(${check?.reason ?? 'the deadline passed while it ran'}); ` +
       'check the HSM before doing anything else';
     yield* save({ status: 'Unknown', failureReason: reason, ...times });
     context.df.setCustomStatus({ phase: 'done', folder: input.folder, jobId: start.jobId });
@@ -186,7 +190,8 @@ function* restoreSteps(
   if (check.status !== 'Succeeded') {
     yield* save(times);
     return yield* fail(
-      `restore job ${start.jobId} ${check.status.toLowerCase()}: ${check.reason ?? 'no reason given'}`,
+      `restore job ${start.jobId} ${check.status.toLowerCase()}: ` +
+        `${check.reason ?? 'no reason given'}`,
     );
   }
 
@@ -237,7 +242,8 @@ function* checkBackupAccess(
   if (check.passed) return 'verified: the service pre-backup check passed after the restore';
   const problem = check.reason;
   const warning =
-    `BACKUPS AT RISK: after the restore the app could not pass the pre-backup check (${problem}). ` +
+    `BACKUPS AT RISK: after the restore the app could not pass the pre-backup check ` +
+    `(${problem}). ` +
     'The restore may have removed its "Managed HSM Backup" role assignment: grant it again.';
   if (!context.df.isReplaying) context.error(`[${context.df.instanceId}] ${warning}`);
   return warning;

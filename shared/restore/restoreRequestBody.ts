@@ -55,7 +55,8 @@ export async function readKeyRestoreBody(
 }
 
 function readFolder(body: Record<string, unknown>, config: AppConfig): string {
-  const containerUrl = `${config.storage.blobUrl.href.replace(/\/+$/, '')}/${config.storage.container}`;
+  const containerUrl =
+    `${config.storage.blobUrl.href.replace(/\/+$/, '')}` + `/${config.storage.container}`;
   return normalizeFolder(requiredString(body, 'folder', 1024), config.hsm.name, containerUrl);
 }
 

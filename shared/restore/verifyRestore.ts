@@ -31,7 +31,9 @@ export async function verifyRestore(
       lockHeldBy,
       guard: {
         ready: true,
-        detail: `the last successful backup (${verdict.lastBackup.folder}) completed ${minutes} minutes ago`,
+        detail:
+          `the last successful backup (${verdict.lastBackup.folder}) completed ${minutes} ` +
+          `minutes ago`,
       },
     };
   }
@@ -60,7 +62,9 @@ async function folderReadiness(
       ready: false,
       status: 404,
       code: 'FolderNotRecorded',
-      reason: `${folder} is not a recorded backup of ${hsmName}; GET /api/backups lists the ones that are.`,
+      reason:
+        `${folder} is not a recorded backup of ${hsmName}; GET /api/backups lists the ones ` +
+        `that are.`,
     };
   }
   if (record.status !== 'Succeeded') {
@@ -94,7 +98,8 @@ async function folderReadiness(
   return {
     ready: true,
     detail:
-      `${folder} is a successful backup (completed ${record.endTime?.toISOString() ?? 'at an unknown time'}) ` +
+      `${folder} is a successful backup (completed ` +
+      `${record.endTime?.toISOString() ?? 'at an unknown time'}) ` +
       `with ${contents.blobCount} blobs`,
   };
 }

@@ -149,7 +149,8 @@ export function planRetention(input: RetentionPlanInput): RetentionPlan {
     if (!folder || named.has(folder.name)) continue;
     named.add(folder.name);
     if (record.prunedAt) {
-      const why = `its ledger row (attempt ${record.attemptId}) is marked pruned, yet blobs are listed`;
+      const why =
+        `its ledger row (attempt ${record.attemptId}) ` + `is marked pruned, yet blobs are listed`;
       entries.push(unrecordedEntry(folder, why, settings, referenceTime));
       continue;
     }

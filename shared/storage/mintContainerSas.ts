@@ -12,7 +12,9 @@ export type SasPurpose = 'backup' | 'restore';
 
 const permissionsFor: Record<SasPurpose, string> = { backup: 'rcwd', restore: 'rl' };
 
-/** Clocks in a cloud disagree by minutes; a SAS that starts "now" may be refused as not yet valid. */
+/**
+ * Clocks in a cloud disagree by minutes; a SAS that starts "now" may be refused as not yet valid.
+ */
 export const clockSkewAllowanceMs = 5 * 60_000;
 
 export interface MintedSas {

@@ -7,7 +7,9 @@ import { emitEvent, recordMetric } from './telemetry';
 
 const hourMs = 3_600_000;
 
-/** Occurrences looked at to find the schedule's longest gap (covers a weekend on weekday schedules). */
+/**
+ * Occurrences looked at to find the schedule's longest gap (covers a weekend on weekday schedules).
+ */
 const occurrencesSampled = 25;
 
 /**

@@ -11,8 +11,11 @@ import { redact } from '../log/redact';
 const mask = 'REDACTED';
 
 /** Attribute names that only ever hold a secret. */
-const secretNames =
-  /^(sig|sas|sastoken|sas_token|accountkey|account_key|connectionstring|connection_string|password|secret|authorization|token|access_token|x-ms-client-principal)$/i;
+const secretNames = new RegExp(
+  '^(sig|sas|sastoken|sas_token|accountkey|account_key|connectionstring|connection_string|' +
+    'password|secret|authorization|token|access_token|x-ms-client-principal)$',
+  'i',
+);
 
 /** Attributes that are a URL query on their own. */
 const queryNames = /^(url\.query|http\.query)$/i;

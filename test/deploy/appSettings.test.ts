@@ -20,7 +20,8 @@ const deploymentValues: Record<string, string> = {
   'hostStorage.properties.primaryEndpoints.queue': 'https://sthbexample.queue.core.windows.net/',
   'hostStorage.properties.primaryEndpoints.table': 'https://sthbexample.table.core.windows.net/',
   'appInsights.properties.ConnectionString':
-    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://example.invalid/',
+    'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://' +
+    'example.invalid/',
 };
 
 /** The required parameters, as an HSM owner would give them. */
@@ -111,22 +112,25 @@ describe('the app settings the templates give the Function App', () => {
     );
   });
 
-  it('include no key, no local-only setting and no setting the Flex Consumption plan rejects', () => {
-    const forbidden = [
-      'AzureWebJobsStorage',
-      'BACKUP_STORAGE_ACCOUNT_KEY',
-      'LOCAL_STATIC_CREDENTIAL',
-      'HSM_CA_CERT_FILE',
-      'HSM_NAME',
-      'FUNCTIONS_WORKER_RUNTIME',
-      'FUNCTIONS_EXTENSION_VERSION',
-      'WEBSITE_NODE_DEFAULT_VERSION',
-      'WEBSITE_RUN_FROM_PACKAGE',
-      'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
-      'WEBSITE_CONTENTSHARE',
-    ];
-    expect(Object.keys(appSettings()).filter((name) => forbidden.includes(name))).toEqual([]);
-  });
+  it(
+    'include no key, no local-only setting and ' + 'no setting the Flex Consumption plan rejects',
+    () => {
+      const forbidden = [
+        'AzureWebJobsStorage',
+        'BACKUP_STORAGE_ACCOUNT_KEY',
+        'LOCAL_STATIC_CREDENTIAL',
+        'HSM_CA_CERT_FILE',
+        'HSM_NAME',
+        'FUNCTIONS_WORKER_RUNTIME',
+        'FUNCTIONS_EXTENSION_VERSION',
+        'WEBSITE_NODE_DEFAULT_VERSION',
+        'WEBSITE_RUN_FROM_PACKAGE',
+        'WEBSITE_CONTENTAZUREFILECONNECTIONSTRING',
+        'WEBSITE_CONTENTSHARE',
+      ];
+      expect(Object.keys(appSettings()).filter((name) => forbidden.includes(name))).toEqual([]);
+    },
+  );
 
   it('are each a setting the README documents, or one the Functions host reads', () => {
     const hostSettings =
@@ -137,17 +141,23 @@ describe('the app settings the templates give the Function App', () => {
     expect(unknown).toEqual([]);
   });
 
-  it('are accepted by the app as they are, with user-delegation SAS over https and restores off', () => {
-    const config = loadConfig(appSettings());
-    expect(config.hsm.url.href).toBe('https://contoso.managedhsm.azure.net/');
-    expect(config.hsm.name).toBe('contoso');
-    expect(config.storage.auth).toBe('user-delegation');
-    expect(config.storage.accountKey).toBeUndefined();
-    expect(config.storage.blobUrl.protocol).toBe('https:');
-    expect(config.storage.tableUrl.href).toBe('https://contosohsmbackups.table.core.windows.net/');
-    expect(config.restore.enabled).toBe(false);
-    expect(config.credential).toEqual({ kind: 'managed-identity', clientId: undefined });
-  });
+  it(
+    'are accepted by the app as they are, with user-delegation SAS over https and restores ' +
+      'off',
+    () => {
+      const config = loadConfig(appSettings());
+      expect(config.hsm.url.href).toBe('https://contoso.managedhsm.azure.net/');
+      expect(config.hsm.name).toBe('contoso');
+      expect(config.storage.auth).toBe('user-delegation');
+      expect(config.storage.accountKey).toBeUndefined();
+      expect(config.storage.blobUrl.protocol).toBe('https:');
+      expect(config.storage.tableUrl.href).toBe(
+        'https://contosohsmbackups.table.core.windows.net/',
+      );
+      expect(config.restore.enabled).toBe(false);
+      expect(config.credential).toEqual({ kind: 'managed-identity', clientId: undefined });
+    },
+  );
 
   it('turn restores on only through the restoreEnabled parameter', () => {
     expect(appSettings().RESTORE_ENABLED).toBe('false');
@@ -208,14 +218,18 @@ describe('start-up with settings that cannot work in Azure', () => {
     },
   );
 
-  it('starts with restore roles once App Service authentication is on, as App Service spells it', () => {
-    for (const spelling of ['True', 'true']) {
-      const config = loadConfig({
-        ...appSettings({ restoreEnabled: true }),
-        RESTORE_ALLOWED_ROLES: 'HsmRestoreOperator',
-        WEBSITE_AUTH_ENABLED: spelling,
-      });
-      expect(config.restore.allowedRoles).toEqual(['HsmRestoreOperator']);
-    }
-  });
+  it(
+    'starts with restore roles once App Service authentication is on, as App Service spells ' +
+      'it',
+    () => {
+      for (const spelling of ['True', 'true']) {
+        const config = loadConfig({
+          ...appSettings({ restoreEnabled: true }),
+          RESTORE_ALLOWED_ROLES: 'HsmRestoreOperator',
+          WEBSITE_AUTH_ENABLED: spelling,
+        });
+        expect(config.restore.allowedRoles).toEqual(['HsmRestoreOperator']);
+      }
+    },
+  );
 });

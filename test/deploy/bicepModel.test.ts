@@ -36,19 +36,23 @@ describe('the Bicep reader the deployment tests use', () => {
     expect(at(lock?.value, 'name')).toEqual(new BicepExpression("'x-${on}'"));
   });
 
-  it('counts loop variables and lambda parameters as declared, and reports a name nothing declares', async () => {
-    const file = await parseBicep(
-      'names.bicep',
-      [
-        'var items = []',
-        'var a = [for (item, index) in items: { n: item.name, i: index }]',
-        'var b = map(items, one => one.name)',
-        'var c = reduce(items, 0, (sum, next) => sum + next)',
-        'var d = [for entry in items: entry]',
-        'var e = undeclaredThing',
-      ].join('\n'),
-    );
-    expect(file.syntaxErrors).toEqual([]);
-    expect(file.unresolvedIdentifiers).toEqual(['undeclaredThing']);
-  });
+  it(
+    'counts loop variables and lambda parameters as declared, and reports a name nothing ' +
+      'declares',
+    async () => {
+      const file = await parseBicep(
+        'names.bicep',
+        [
+          'var items = []',
+          'var a = [for (item, index) in items: { n: item.name, i: index }]',
+          'var b = map(items, one => one.name)',
+          'var c = reduce(items, 0, (sum, next) => sum + next)',
+          'var d = [for entry in items: entry]',
+          'var e = undeclaredThing',
+        ].join('\n'),
+      );
+      expect(file.syntaxErrors).toEqual([]);
+      expect(file.unresolvedIdentifiers).toEqual(['undeclaredThing']);
+    },
+  );
 });

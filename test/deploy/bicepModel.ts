@@ -231,7 +231,10 @@ const declaringParents = new Set([
 ]);
 /** Parents all of whose identifiers declare loop or lambda variables. */
 const loopVariableParents = new Set(['loop_variable', 'loop_enumerator', 'for_loop_parameters']);
-/** Nodes that are themselves the name a loop declares: `(item, index)` in `[for (item, index) in ...]`. */
+/**
+ * Nodes that are themselves the name a loop declares: `(item, index)` in `[for (item, index) in
+ * ...]`.
+ */
 const loopNameNodes = new Set(['loop_variable', 'loop_enumerator']);
 
 /**

@@ -118,14 +118,18 @@ describe('the Bicep templates', () => {
     }
   });
 
-  it('takes no secret parameter and never reads an account key or a keyed connection string', () => {
-    for (const path of paths) {
-      const source = readFileSync(join(infraDir, path), 'utf8');
-      expect({ path, secure: source.includes('@secure()') }).toEqual({ path, secure: false });
-      const keyed = source.match(/listKeys|AccountKey|SharedAccessKey|connectionString\(/gi) ?? [];
-      expect({ path, keyed }).toEqual({ path, keyed: [] });
-    }
-  });
+  it(
+    'takes no secret parameter and never reads ' + 'an account key or a keyed connection string',
+    () => {
+      for (const path of paths) {
+        const source = readFileSync(join(infraDir, path), 'utf8');
+        expect({ path, secure: source.includes('@secure()') }).toEqual({ path, secure: false });
+        const keyed =
+          source.match(/listKeys|AccountKey|SharedAccessKey|connectionString\(/gi) ?? [];
+        expect({ path, keyed }).toEqual({ path, keyed: [] });
+      }
+    },
+  );
 
   it('gives the well-known ids of the built-in roles, and no other role id', () => {
     for (const path of paths) {
@@ -206,24 +210,29 @@ describe('the storage accounts', () => {
         .map((d) => ({ path, account: d })),
     );
 
-  it('are https-only, TLS 1.2, private, and take no shared key unless a parameter allows it', () => {
-    expect(accounts().length).toBe(2);
-    for (const { path, account } of accounts()) {
-      const properties = at(account.value, 'properties');
-      expect({ path, https: at(properties, 'supportsHttpsTrafficOnly') }).toEqual({
-        path,
-        https: true,
-      });
-      expect(at(properties, 'minimumTlsVersion')).toBe('TLS1_2');
-      expect(at(properties, 'allowBlobPublicAccess')).toBe(false);
-      const sharedKey = at(properties, 'allowSharedKeyAccess');
-      if (sharedKey instanceof BicepExpression) {
-        expect(declaration('main.bicep', 'param', 'backupAllowSharedKeyAccess').value).toBe(false);
-      } else {
-        expect({ path, sharedKey }).toEqual({ path, sharedKey: false });
+  it(
+    'are https-only, TLS 1.2, private, and take ' + 'no shared key unless a parameter allows it',
+    () => {
+      expect(accounts().length).toBe(2);
+      for (const { path, account } of accounts()) {
+        const properties = at(account.value, 'properties');
+        expect({ path, https: at(properties, 'supportsHttpsTrafficOnly') }).toEqual({
+          path,
+          https: true,
+        });
+        expect(at(properties, 'minimumTlsVersion')).toBe('TLS1_2');
+        expect(at(properties, 'allowBlobPublicAccess')).toBe(false);
+        const sharedKey = at(properties, 'allowSharedKeyAccess');
+        if (sharedKey instanceof BicepExpression) {
+          expect(declaration('main.bicep', 'param', 'backupAllowSharedKeyAccess').value).toBe(
+            false,
+          );
+        } else {
+          expect({ path, sharedKey }).toEqual({ path, sharedKey: false });
+        }
       }
-    }
-  });
+    },
+  );
 
   it('keep the backups geo-redundant by default', () => {
     const sku = declaration('main.bicep', 'param', 'backupStorageSku');

@@ -113,18 +113,21 @@ describe('the deployment package', () => {
     }
   });
 
-  it('has a host.json with the v4 extension bundle and the task hub taken from an app setting', () => {
-    const hostJson = JSON.parse(readFileSync(join(packageDir, 'host.json'), 'utf8')) as {
-      version: string;
-      extensionBundle: { id: string; version: string };
-      extensions: { durableTask: { hubName: string } };
-    };
-    expect(hostJson.version).toBe('2.0');
-    expect(hostJson.extensionBundle.id).toBe('Microsoft.Azure.Functions.ExtensionBundle');
-    // Flex Consumption needs bundle 4.x or later for non-.NET apps; the range must admit 4.x.
-    expect(hostJson.extensionBundle.version).toMatch(/^\[4\.[0-9*.]*, ?5\.0\.0\)$/);
-    expect(hostJson.extensions.durableTask.hubName).toBe('%DURABLE_TASK_HUB%');
-  });
+  it(
+    'has a host.json with the v4 extension bundle ' + 'and the task hub taken from an app setting',
+    () => {
+      const hostJson = JSON.parse(readFileSync(join(packageDir, 'host.json'), 'utf8')) as {
+        version: string;
+        extensionBundle: { id: string; version: string };
+        extensions: { durableTask: { hubName: string } };
+      };
+      expect(hostJson.version).toBe('2.0');
+      expect(hostJson.extensionBundle.id).toBe('Microsoft.Azure.Functions.ExtensionBundle');
+      // Flex Consumption needs bundle 4.x or later for non-.NET apps; the range must admit 4.x.
+      expect(hostJson.extensionBundle.version).toMatch(/^\[4\.[0-9*.]*, ?5\.0\.0\)$/);
+      expect(hostJson.extensions.durableTask.hubName).toBe('%DURABLE_TASK_HUB%');
+    },
+  );
 });
 
 describe('the deployment package in a Functions host', () => {

@@ -117,7 +117,9 @@ describe('scripts/grant-hsm-roles.sh', () => {
     const run = runScript('grant-hsm-roles.sh', args);
     expect(run.status).toBe(0);
     expect(grants(run)).toEqual([
-      `keyvault role assignment create --hsm-name contoso --role Managed HSM Backup --assignee-object-id ${principal} --assignee-principal-type ServicePrincipal --scope / --output none`,
+      `keyvault role assignment create --hsm-name contoso --role Managed HSM Backup ` +
+        `--assignee-object-id ${principal} --assignee-principal-type ServicePrincipal ` +
+        `--scope / --output none`,
     ]);
   });
 
@@ -136,20 +138,25 @@ describe('scripts/grant-hsm-roles.sh', () => {
     ]);
   });
 
-  it('warns about a restore grant left behind with restores off, with the command that removes it', () => {
-    const run = runScript('grant-hsm-roles.sh', args, {
-      FAKE_AZ_HSM_ROLES: 'Managed HSM Backup\nManaged HSM Restore',
-    });
-    expect(run.status).toBe(0);
-    expect(run.output).toContain('az keyvault role assignment delete --hsm-name contoso');
-  });
+  it(
+    'warns about a restore grant left behind with restores off, with the command that ' +
+      'removes it',
+    () => {
+      const run = runScript('grant-hsm-roles.sh', args, {
+        FAKE_AZ_HSM_ROLES: 'Managed HSM Backup\nManaged HSM Restore',
+      });
+      expect(run.status).toBe(0);
+      expect(run.output).toContain('az keyvault role assignment delete --hsm-name contoso');
+    },
+  );
 
   it('fails with the command for an HSM policy administrator when it may not grant', () => {
     const run = runScript('grant-hsm-roles.sh', args, { FAKE_AZ_CREATE_FAILS: '1' });
     expect(run.status).toBe(1);
     expect(run.output).toContain('Managed HSM Policy Administrator');
     expect(run.output).toContain(
-      `az keyvault role assignment create --hsm-name contoso --role 'Managed HSM Backup' --assignee-object-id ${principal}`,
+      `az keyvault role assignment create --hsm-name contoso --role 'Managed HSM Backup' ` +
+        `--assignee-object-id ${principal}`,
     );
   });
 });
@@ -162,7 +169,8 @@ describe('scripts/check-deployment.sh', () => {
     expect(run.status).toBe(1);
     expect(run.output).toContain('does not hold Managed HSM Backup on contoso');
     expect(run.output).toContain(
-      `fix (as a Managed HSM Policy Administrator or Administrator): scripts/grant-hsm-roles.sh --hsm-name contoso --principal-id ${principal}`,
+      `fix (as a Managed HSM Policy Administrator or Administrator): ` +
+        `scripts/grant-hsm-roles.sh --hsm-name contoso --principal-id ${principal}`,
     );
     expect(run.azCalls.some((call) => call.startsWith('functionapp function list'))).toBe(false);
   });
@@ -178,11 +186,16 @@ describe('scripts/check-deployment.sh', () => {
     expect(run.output).toContain(`--principal-id ${principal} --restore`);
   });
 
-  it('fails when the host registered no function, pointing at the log that names the setting', () => {
-    const run = runScript('check-deployment.sh', args, { FAKE_AZ_HSM_ROLES: 'Managed HSM Backup' });
-    expect(run.status).toBe(1);
-    expect(run.output).toContain('registered no backupTimer');
-  });
+  it(
+    'fails when the host registered no function, ' + 'pointing at the log that names the setting',
+    () => {
+      const run = runScript('check-deployment.sh', args, {
+        FAKE_AZ_HSM_ROLES: 'Managed HSM Backup',
+      });
+      expect(run.status).toBe(1);
+      expect(run.output).toContain('registered no backupTimer');
+    },
+  );
 
   it('passes when the grants are in place and the app is loaded', () => {
     const run = runScript('check-deployment.sh', args, {

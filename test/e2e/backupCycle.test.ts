@@ -126,25 +126,28 @@ describe('the scheduled backup cycle, through the local host', () => {
     expect(result.reason).toMatch(/busy/);
   });
 
-  it('leaves no SAS, account key or token in logs, task-hub history, outputs or the ledger', async () => {
-    const captured: string[] = [];
-    captured.push(JSON.stringify(app.logs));
-    for (const instance of app.host.listInstances()) captured.push(JSON.stringify(instance));
-    captured.push(readAllFiles(app.stateDir));
-    for await (const row of app.ledgerTable.listEntities()) captured.push(JSON.stringify(row));
-    const everything = captured.join('\n');
-    expect(everything.length).toBeGreaterThan(10_000);
-    expect(everything).toContain('mhsm-contoso-');
-    for (const secret of [
-      /sig=/i,
-      /[?&]se=\d{4}/,
-      /sp=rcwd/,
-      /local-static-token/,
-      /AccountKey/i,
-    ]) {
-      expect(everything).not.toMatch(secret);
-    }
-    expect(everything).not.toContain(devAccountKey);
-    expect(everything).not.toContain(devAccountKey.slice(0, 20));
-  });
+  it(
+    'leaves no SAS, account key or token in ' + 'logs, task-hub history, outputs or the ledger',
+    async () => {
+      const captured: string[] = [];
+      captured.push(JSON.stringify(app.logs));
+      for (const instance of app.host.listInstances()) captured.push(JSON.stringify(instance));
+      captured.push(readAllFiles(app.stateDir));
+      for await (const row of app.ledgerTable.listEntities()) captured.push(JSON.stringify(row));
+      const everything = captured.join('\n');
+      expect(everything.length).toBeGreaterThan(10_000);
+      expect(everything).toContain('mhsm-contoso-');
+      for (const secret of [
+        /sig=/i,
+        /[?&]se=\d{4}/,
+        /sp=rcwd/,
+        /local-static-token/,
+        /AccountKey/i,
+      ]) {
+        expect(everything).not.toMatch(secret);
+      }
+      expect(everything).not.toContain(devAccountKey);
+      expect(everything).not.toContain(devAccountKey.slice(0, 20));
+    },
+  );
 });

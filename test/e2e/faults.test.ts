@@ -108,47 +108,55 @@ describe('HSM faults through a whole backup cycle', () => {
         expect((await foldersInContainer()).filter((f) => pruneBefore.includes(f))).toEqual(
           pruneBefore,
         );
-        // A job whose answer was lost may still be running on the HSM: wait it out, as the schedule would.
+        // A job whose answer was lost may still be running on the HSM: wait it out, as the schedule
+        // would.
         await new Promise((resolve) => setTimeout(resolve, 400));
         expect((await cycle()).status).toBe('Succeeded');
       }
     },
   );
 
-  it('a start accepted but whose answer is lost: retried, recorded, and the extra folder reported', async () => {
-    app.emulator.resetStats();
-    app.emulator.setFaults([{ name: 'drop-start-accepted', count: 1 }]);
-    const result = await cycle();
-    app.emulator.setFaults([]);
-    const row = await app.ledgerTable.getEntity<Record<string, unknown>>(
-      'contoso',
-      `backup_${result.attemptId}`,
-    );
-    expect(row.startAnswerLostAt).toBeInstanceOf(Date);
-    // There is no job listing: the retry either met the first job (409, HsmBusy) or, the first
-    // having finished already, started a second. Either way the row says what happened.
-    const starts = app.emulator.stats().acceptedBackupStarts;
-    if (result.status === 'Succeeded') {
-      expect(starts).toBe(2);
-      const preview = (await app.call('GET', '/api/retention/preview')).body as {
-        entries: { kind: string; folder?: string; action: string }[];
-      };
-      const extra = preview.entries.filter(
-        (e) => e.kind !== 'backup' && e.folder && e.action !== 'delete',
+  it(
+    'a start accepted but whose answer is lost: retried, recorded, and the extra folder ' +
+      'reported',
+    async () => {
+      app.emulator.resetStats();
+      app.emulator.setFaults([{ name: 'drop-start-accepted', count: 1 }]);
+      const result = await cycle();
+      app.emulator.setFaults([]);
+      const row = await app.ledgerTable.getEntity<Record<string, unknown>>(
+        'contoso',
+        `backup_${result.attemptId}`,
       );
-      expect(extra.length).toBeGreaterThanOrEqual(1);
-    } else {
-      expect(result).toMatchObject({ status: 'Failed', failureCode: 'HsmBusy' });
-      expect(starts).toBe(1);
-    }
-  });
+      expect(row.startAnswerLostAt).toBeInstanceOf(Date);
+      // There is no job listing: the retry either met the first job (409, HsmBusy) or, the first
+      // having finished already, started a second. Either way the row says what happened.
+      const starts = app.emulator.stats().acceptedBackupStarts;
+      if (result.status === 'Succeeded') {
+        expect(starts).toBe(2);
+        const preview = (await app.call('GET', '/api/retention/preview')).body as {
+          entries: { kind: string; folder?: string; action: string }[];
+        };
+        const extra = preview.entries.filter(
+          (e) => e.kind !== 'backup' && e.folder && e.action !== 'delete',
+        );
+        expect(extra.length).toBeGreaterThanOrEqual(1);
+      } else {
+        expect(result).toMatchObject({ status: 'Failed', failureCode: 'HsmBusy' });
+        expect(starts).toBe(1);
+      }
+    },
+  );
 
-  it('an unknown job status is never read as success: recorded Unknown at the deadline', async () => {
-    app.emulator.setFaults([{ name: 'unknown-status', count: 1 }]);
-    const result = await cycle();
-    expect(result).toMatchObject({ status: 'Unknown', failureCode: 'DeadlinePassed' });
-    expect(result.prune).toBeUndefined();
-  });
+  it(
+    'an unknown job status is never read as ' + 'success: recorded Unknown at the deadline',
+    async () => {
+      app.emulator.setFaults([{ name: 'unknown-status', count: 1 }]);
+      const result = await cycle();
+      expect(result).toMatchObject({ status: 'Unknown', failureCode: 'DeadlinePassed' });
+      expect(result.prune).toBeUndefined();
+    },
+  );
 });
 
 async function foldersInContainer(): Promise<string[]> {

@@ -71,81 +71,95 @@ describe('guarded restores over HTTP', () => {
     ]);
   });
 
-  it('accepts the folder URL the service returned, under the configured container only', async () => {
-    const containerUrl = `${app.settings.BACKUP_STORAGE_URL}/${app.settings.BACKUP_CONTAINER}`;
-    const dry = await app.call('POST', '/api/restore', {
-      folder: `${containerUrl}/${folder}`,
-      confirm: 'contoso',
-      dryRun: true,
-    });
-    expect(dry.status).toBe(202);
-    const done = await restoreUntilDone((dry.body as { statusUrl: string }).statusUrl);
-    expect(done).toMatchObject({ status: 'Succeeded', dryRun: true, folder });
-  });
+  it(
+    'accepts the folder URL the service ' + 'returned, under the configured container only',
+    async () => {
+      const containerUrl = `${app.settings.BACKUP_STORAGE_URL}/${app.settings.BACKUP_CONTAINER}`;
+      const dry = await app.call('POST', '/api/restore', {
+        folder: `${containerUrl}/${folder}`,
+        confirm: 'contoso',
+        dryRun: true,
+      });
+      expect(dry.status).toBe(202);
+      const done = await restoreUntilDone((dry.body as { statusUrl: string }).statusUrl);
+      expect(done).toMatchObject({ status: 'Succeeded', dryRun: true, folder });
+    },
+  );
 
-  it('runs every check on a dry run, the service pre-restore check included, and changes nothing', async () => {
-    app.emulator.resetStats();
-    const keys = app.emulator.keys();
-    const accepted = await app.call('POST', '/api/restore', {
-      folder,
-      confirm: 'contoso',
-      dryRun: true,
-    });
-    const done = await restoreUntilDone((accepted.body as { statusUrl: string }).statusUrl);
-    const report = done.report as {
-      wouldProceed: boolean;
-      checks: { check: string; ok: boolean }[];
-    };
-    expect(report.wouldProceed).toBe(true);
-    expect(report.checks.map((c) => [c.check, c.ok])).toEqual([
-      ['folder', true],
-      ['recent-backup', true],
-      ['hsm-idle', true],
-      ['service-pre-restore-check', true],
-    ]);
-    expect((done.warnings as string[]).join(' ')).toMatch(/role assignments/);
-    expect(app.emulator.stats()).toMatchObject({
-      acceptedRestoreStarts: 0,
-      acceptedPreRestoreStarts: 1,
-    });
-    expect(app.emulator.keys()).toEqual(keys);
-  });
+  it(
+    'runs every check on a dry run, the service pre-restore check included, and changes ' +
+      'nothing',
+    async () => {
+      app.emulator.resetStats();
+      const keys = app.emulator.keys();
+      const accepted = await app.call('POST', '/api/restore', {
+        folder,
+        confirm: 'contoso',
+        dryRun: true,
+      });
+      const done = await restoreUntilDone((accepted.body as { statusUrl: string }).statusUrl);
+      const report = done.report as {
+        wouldProceed: boolean;
+        checks: { check: string; ok: boolean }[];
+      };
+      expect(report.wouldProceed).toBe(true);
+      expect(report.checks.map((c) => [c.check, c.ok])).toEqual([
+        ['folder', true],
+        ['recent-backup', true],
+        ['hsm-idle', true],
+        ['service-pre-restore-check', true],
+      ]);
+      expect((done.warnings as string[]).join(' ')).toMatch(/role assignments/);
+      expect(app.emulator.stats()).toMatchObject({
+        acceptedRestoreStarts: 0,
+        acceptedPreRestoreStarts: 1,
+      });
+      expect(app.emulator.keys()).toEqual(keys);
+    },
+  );
 
-  it('refuses a full restore when the last backup is 31 minutes old, saying when and what to do', async () => {
-    app.advanceClock(31 * 60_000);
-    const refused = await app.call('POST', '/api/restore', { folder, confirm: 'contoso' });
-    expect(refused.status).toBe(409);
-    const body = refused.body as Json & { error: Record<string, unknown> };
-    expect(body.error.code).toBe('BackupTooOld');
-    expect(body.error.lastBackupAgeMinutes).toBeGreaterThanOrEqual(31);
-    expect(typeof body.error.lastBackupCompletedAt).toBe('string');
-    expect(String(body.error.message)).toMatch(/backupFirst/);
-  });
+  it(
+    'refuses a full restore when the last backup is 31 minutes old, saying when and what to ' +
+      'do',
+    async () => {
+      app.advanceClock(31 * 60_000);
+      const refused = await app.call('POST', '/api/restore', { folder, confirm: 'contoso' });
+      expect(refused.status).toBe(409);
+      const body = refused.body as Json & { error: Record<string, unknown> };
+      expect(body.error.code).toBe('BackupTooOld');
+      expect(body.error.lastBackupAgeMinutes).toBeGreaterThanOrEqual(31);
+      expect(typeof body.error.lastBackupCompletedAt).toBe('string');
+      expect(String(body.error.message)).toMatch(/backupFirst/);
+    },
+  );
 
-  it('with backupFirst takes a fresh backup, recorded as the restore trigger, then restores', async () => {
-    const before = app.emulator.stats().acceptedBackupStarts;
-    const accepted = await app.call('POST', '/api/restore', {
-      folder,
-      confirm: 'contoso',
-      backupFirst: true,
-    });
-    expect(accepted.status).toBe(202);
-    const done = await restoreUntilDone((accepted.body as { statusUrl: string }).statusUrl);
-    expect(done.status).toBe('Succeeded');
-    expect(done.safetyBackupFolder).toMatch(/^mhsm-contoso-\d{16}$/);
-    expect(app.emulator.stats().acceptedBackupStarts).toBe(before + 1);
-    const list = (await app.call('GET', '/api/backups?limit=1')).body as {
-      backups: { folder: string; trigger: string; status: string; endTime: string }[];
-    };
-    expect(list.backups[0]).toMatchObject({
-      folder: done.safetyBackupFolder,
-      trigger: 'restore',
-      status: 'Succeeded',
-    });
-    expect(Date.parse(list.backups[0].endTime)).toBeLessThanOrEqual(
-      Date.parse(String(done.startTime)),
-    );
-  });
+  it(
+    'with backupFirst takes a fresh backup, ' + 'recorded as the restore trigger, then restores',
+    async () => {
+      const before = app.emulator.stats().acceptedBackupStarts;
+      const accepted = await app.call('POST', '/api/restore', {
+        folder,
+        confirm: 'contoso',
+        backupFirst: true,
+      });
+      expect(accepted.status).toBe(202);
+      const done = await restoreUntilDone((accepted.body as { statusUrl: string }).statusUrl);
+      expect(done.status).toBe('Succeeded');
+      expect(done.safetyBackupFolder).toMatch(/^mhsm-contoso-\d{16}$/);
+      expect(app.emulator.stats().acceptedBackupStarts).toBe(before + 1);
+      const list = (await app.call('GET', '/api/backups?limit=1')).body as {
+        backups: { folder: string; trigger: string; status: string; endTime: string }[];
+      };
+      expect(list.backups[0]).toMatchObject({
+        folder: done.safetyBackupFolder,
+        trigger: 'restore',
+        status: 'Succeeded',
+      });
+      expect(Date.parse(list.backups[0].endTime)).toBeLessThanOrEqual(
+        Date.parse(String(done.startTime)),
+      );
+    },
+  );
 
   it('refuses a restore while a backup runs, saying what runs', async () => {
     app.emulator.setFaults([{ name: 'slow-poll', count: 1, delayMs: 1500 }]);
@@ -197,24 +211,27 @@ describe('guarded restores over HTTP', () => {
     expect(skips).toHaveLength(1);
   });
 
-  it('restores one key from a backup, without the 30-minute rule, and leaves other keys alone', async () => {
-    app.advanceClock(40 * 60_000);
-    const backup = (await app.call('GET', '/api/backups?status=Succeeded&limit=1')).body as {
-      backups: { folder: string }[];
-    };
-    const source = backup.backups[0].folder;
-    const before = app.emulator.keys();
-    app.emulator.rotateKey('payments');
-    app.emulator.rotateKey('tokens');
-    const accepted = await app.call('POST', '/api/restore/keys/payments', {
-      folder: source,
-      confirm: 'contoso',
-    });
-    expect(accepted.status).toBe(202);
-    const done = await restoreUntilDone((accepted.body as { statusUrl: string }).statusUrl);
-    expect(done).toMatchObject({ status: 'Succeeded', kind: 'key', keyName: 'payments' });
-    const after = app.emulator.keys() as Record<string, unknown>;
-    expect(after.payments).toEqual((before as Record<string, unknown>).payments);
-    expect(after.tokens).not.toEqual((before as Record<string, unknown>).tokens);
-  });
+  it(
+    'restores one key from a backup, without the ' + '30-minute rule, and leaves other keys alone',
+    async () => {
+      app.advanceClock(40 * 60_000);
+      const backup = (await app.call('GET', '/api/backups?status=Succeeded&limit=1')).body as {
+        backups: { folder: string }[];
+      };
+      const source = backup.backups[0].folder;
+      const before = app.emulator.keys();
+      app.emulator.rotateKey('payments');
+      app.emulator.rotateKey('tokens');
+      const accepted = await app.call('POST', '/api/restore/keys/payments', {
+        folder: source,
+        confirm: 'contoso',
+      });
+      expect(accepted.status).toBe(202);
+      const done = await restoreUntilDone((accepted.body as { statusUrl: string }).statusUrl);
+      expect(done).toMatchObject({ status: 'Succeeded', kind: 'key', keyName: 'payments' });
+      const after = app.emulator.keys() as Record<string, unknown>;
+      expect(after.payments).toEqual((before as Record<string, unknown>).payments);
+      expect(after.tokens).not.toEqual((before as Record<string, unknown>).tokens);
+    },
+  );
 });

@@ -14,15 +14,18 @@ describe('npm run local', () => {
     expect(run.stderr).toMatch(/cycle 3\/3 at .*: Succeeded mhsm-contoso-\d{16}/);
   });
 
-  it('keeps exactly the newest RETENTION_KEEP_LAST folders and marks the others pruned', async () => {
-    const run = await runSandbox(['--cycles', '4', '--json'], { RETENTION_KEEP_LAST: '2' });
-    expect(run.code).toBe(0);
-    const summary = JSON.parse(run.stdout) as SandboxSummary;
-    expect(summary.backups).toHaveLength(4);
-    expect(summary.backups.map((b) => b.status)).toEqual(Array(4).fill('Succeeded'));
-    expect(summary.backups.map((b) => b.prunedAt !== null)).toEqual([true, true, false, false]);
-    expect(summary.containerFolders).toEqual(summary.backups.slice(2).map((b) => b.folder));
-  });
+  it(
+    'keeps exactly the newest RETENTION_KEEP_LAST ' + 'folders and marks the others pruned',
+    async () => {
+      const run = await runSandbox(['--cycles', '4', '--json'], { RETENTION_KEEP_LAST: '2' });
+      expect(run.code).toBe(0);
+      const summary = JSON.parse(run.stdout) as SandboxSummary;
+      expect(summary.backups).toHaveLength(4);
+      expect(summary.backups.map((b) => b.status)).toEqual(Array(4).fill('Succeeded'));
+      expect(summary.backups.map((b) => b.prunedAt !== null)).toEqual([true, true, false, false]);
+      expect(summary.containerFolders).toEqual(summary.backups.slice(2).map((b) => b.folder));
+    },
+  );
 
   it('with --dry-run, retention plans but deletes nothing, and the plan is printed', async () => {
     const run = await runSandbox(['--cycles', '3', '--json', '--dry-run'], {

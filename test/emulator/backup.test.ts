@@ -54,53 +54,60 @@ function folderOf(job: Record<string, unknown>): string {
 }
 
 describe('a backup through a SAS', () => {
-  it('writes its folder through an rcwd SAS and reports Succeeded with endTime and folder URL', async () => {
-    emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 30 });
-    emulator.createKey('signing-key');
-    emulator.createKey('wrapping-key');
+  it(
+    'writes its folder through an rcwd SAS and ' + 'reports Succeeded with endTime and folder URL',
+    async () => {
+      emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 30 });
+      emulator.createKey('signing-key');
+      emulator.createKey('wrapping-key');
 
-    const started = await startBackup(sasBody('rcwd'));
-    const job = await waitForJob(emulator, started.statusPath);
+      const started = await startBackup(sasBody('rcwd'));
+      const job = await waitForJob(emulator, started.statusPath);
 
-    expect(job).toEqual({
-      status: 'Succeeded',
-      statusDetails: null,
-      error: null,
-      startTime: started.job.startTime,
-      endTime: expect.any(Number),
-      jobId: started.job.jobId,
-      azureStorageBlobContainerUri: expect.stringMatching(
-        new RegExp(`^${azurite.containerUri(CONTAINER)}/mhsm-contoso-\\d{16}$`),
-      ),
-    });
-    expect(Number(job.endTime)).toBeGreaterThanOrEqual(Number(job.startTime));
+      expect(job).toEqual({
+        status: 'Succeeded',
+        statusDetails: null,
+        error: null,
+        startTime: started.job.startTime,
+        endTime: expect.any(Number),
+        jobId: started.job.jobId,
+        azureStorageBlobContainerUri: expect.stringMatching(
+          new RegExp(`^${azurite.containerUri(CONTAINER)}/mhsm-contoso-\\d{16}$`),
+        ),
+      });
+      expect(Number(job.endTime)).toBeGreaterThanOrEqual(Number(job.startTime));
 
-    const blobs = await blobsUnder(folderOf(job));
-    expect([...blobs.keys()].sort()).toEqual([
-      'keys.json',
-      'manifest.json',
-      'partition-0.bin',
-      'partition-1.bin',
-      'partition-2.bin',
-    ]);
-    expect(Math.max(...blobs.values())).toBeGreaterThanOrEqual(256 * 1024);
-  });
+      const blobs = await blobsUnder(folderOf(job));
+      expect([...blobs.keys()].sort()).toEqual([
+        'keys.json',
+        'manifest.json',
+        'partition-0.bin',
+        'partition-1.bin',
+        'partition-2.bin',
+      ]);
+      expect(Math.max(...blobs.values())).toBeGreaterThanOrEqual(256 * 1024);
+    },
+  );
 
-  it('names the folder after the HSM (hyphens kept) and the 16-digit UTC time the request arrived', async () => {
-    const receivedAt = Date.UTC(2022, 4, 9, 21, 24, 29, 394);
-    emulator = await startEmulator({
-      hsmName: 'contoso-dr-2',
-      jobDurationMs: 10,
-      now: () => receivedAt,
-    });
+  it(
+    'names the folder after the HSM (hyphens kept) and the 16-digit UTC time the request ' +
+      'arrived',
+    async () => {
+      const receivedAt = Date.UTC(2022, 4, 9, 21, 24, 29, 394);
+      emulator = await startEmulator({
+        hsmName: 'contoso-dr-2',
+        jobDurationMs: 10,
+        now: () => receivedAt,
+      });
 
-    const started = await startBackup(sasBody('rcwd'));
-    const job = await waitForJob(emulator, started.statusPath);
+      const started = await startBackup(sasBody('rcwd'));
+      const job = await waitForJob(emulator, started.statusPath);
 
-    expect(folderOf(job)).toBe('mhsm-contoso-dr-2-2022050921242939');
-    expect(job.startTime).toBe(Math.floor(receivedAt / 1000));
-    expect(job.endTime).toBe(Math.floor(receivedAt / 1000));
-  });
+      expect(folderOf(job)).toBe('mhsm-contoso-dr-2-2022050921242939');
+      expect(job.startTime).toBe(Math.floor(receivedAt / 1000));
+      expect(job.endTime).toBe(Math.floor(receivedAt / 1000));
+    },
+  );
 
   it('takes its times from the advanced clock when days have passed for the HSM', async () => {
     const receivedAt = Date.UTC(2022, 4, 9, 21, 24, 29, 394);

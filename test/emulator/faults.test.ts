@@ -71,16 +71,19 @@ describe('authentication faults', () => {
 });
 
 describe('front-door faults on start calls', () => {
-  it('throttle-start with a count of 2 answers 429 with Retry-After twice, then starts', async () => {
-    emulator.setFaults([{ name: 'throttle-start', count: 2 }]);
+  it(
+    'throttle-start with a count of 2 answers ' + '429 with Retry-After twice, then starts',
+    async () => {
+      emulator.setFaults([{ name: 'throttle-start', count: 2 }]);
 
-    const answers = [await startBackup(), await startBackup(), await startBackup()];
+      const answers = [await startBackup(), await startBackup(), await startBackup()];
 
-    expect(answers.map((a) => a.status)).toEqual([429, 429, 202]);
-    expect(answers[0].headers['retry-after']).toBe('7');
-    expect(answers[0].json()).toHaveProperty('error.code');
-    expect(emulator.stats().acceptedBackupStarts).toBe(1);
-  });
+      expect(answers.map((a) => a.status)).toEqual([429, 429, 202]);
+      expect(answers[0].headers['retry-after']).toBe('7');
+      expect(answers[0].json()).toHaveProperty('error.code');
+      expect(emulator.stats().acceptedBackupStarts).toBe(1);
+    },
+  );
 
   it('unavailable-start answers 503 until the faults are cleared', async () => {
     emulator.setFaults(['unavailable-start']);

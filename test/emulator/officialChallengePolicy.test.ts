@@ -73,43 +73,49 @@ async function send(method: 'GET' | 'POST', path: string, body?: unknown) {
   return pipeline.sendRequest(createDefaultHttpClient(), request);
 }
 
-it('takes the body-less challenge, fetches a token for the HSM resource, and starts the backup', async () => {
-  const response = await send('POST', '/backup?api-version=7.6', {
-    storageResourceUri: azurite.containerUri('backups'),
-    token: azurite.containerSas('backups', 'rcwd'),
-  });
+it(
+  'takes the body-less challenge, fetches a token ' + 'for the HSM resource, and starts the backup',
+  async () => {
+    const response = await send('POST', '/backup?api-version=7.6', {
+      storageResourceUri: azurite.containerUri('backups'),
+      token: azurite.containerSas('backups', 'rcwd'),
+    });
 
-  expect(response.status).toBe(202);
-  expect(credential.requests).toEqual([
-    { scopes: ['https://managedhsm.azure.net/.default'], tenantId: TENANT, claims: undefined },
-  ]);
-  expect(emulator.stats().requests.map((r) => [r.hadAuthorization, r.status])).toEqual([
-    [false, 401],
-    [true, 202],
-  ]);
-  expect(emulator.stats().acceptedBackupStarts).toBe(1);
-});
+    expect(response.status).toBe(202);
+    expect(credential.requests).toEqual([
+      { scopes: ['https://managedhsm.azure.net/.default'], tenantId: TENANT, claims: undefined },
+    ]);
+    expect(emulator.stats().requests.map((r) => [r.hadAuthorization, r.status])).toEqual([
+      [false, 401],
+      [true, 202],
+    ]);
+    expect(emulator.stats().acceptedBackupStarts).toBe(1);
+  },
+);
 
-it('answers a CAE challenge on a status poll with a token carrying the asked-for claims', async () => {
-  const started = await send('POST', '/backup?api-version=7.6', {
-    storageResourceUri: azurite.containerUri('backups'),
-    token: azurite.containerSas('backups', 'rcwd'),
-  });
-  const statusPath = new URL(String(started.headers.get('azure-asyncoperation'))).pathname;
-  emulator.setFaults(['cae-on-poll']);
+it(
+  'answers a CAE challenge on a status poll ' + 'with a token carrying the asked-for claims',
+  async () => {
+    const started = await send('POST', '/backup?api-version=7.6', {
+      storageResourceUri: azurite.containerUri('backups'),
+      token: azurite.containerSas('backups', 'rcwd'),
+    });
+    const statusPath = new URL(String(started.headers.get('azure-asyncoperation'))).pathname;
+    emulator.setFaults(['cae-on-poll']);
 
-  const poll = await send('GET', statusPath);
+    const poll = await send('GET', statusPath);
 
-  expect(poll.status).toBe(200);
-  expect(credential.requests).toHaveLength(2);
-  expect(JSON.parse(credential.requests[1].claims ?? '{}')).toHaveProperty(
-    'access_token.nbf.essential',
-    true,
-  );
-  expect(
-    emulator
-      .stats()
-      .requests.slice(-2)
-      .map((r) => r.status),
-  ).toEqual([401, 200]);
-});
+    expect(poll.status).toBe(200);
+    expect(credential.requests).toHaveLength(2);
+    expect(JSON.parse(credential.requests[1].claims ?? '{}')).toHaveProperty(
+      'access_token.nbf.essential',
+      true,
+    );
+    expect(
+      emulator
+        .stats()
+        .requests.slice(-2)
+        .map((r) => r.status),
+    ).toEqual([401, 200]);
+  },
+);

@@ -39,28 +39,34 @@ function backupBody(): Record<string, unknown> {
 }
 
 describe('challenge authentication', () => {
-  it('answers a body-less first request with 401, an empty body and the exact challenge', async () => {
-    const response = await callHsm(emulator, 'POST', '/backup?api-version=7.6', { token: null });
+  it(
+    'answers a body-less first request with ' + '401, an empty body and the exact challenge',
+    async () => {
+      const response = await callHsm(emulator, 'POST', '/backup?api-version=7.6', { token: null });
 
-    expect(response.status).toBe(401);
-    expect(response.text).toBe('');
-    expect(response.headers['www-authenticate']).toBe(CHALLENGE);
-    expect(emulator.stats().acceptedBackupStarts).toBe(0);
-  });
-
-  it('challenges every operation, status polls included, when no bearer token is sent', async () => {
-    for (const [method, path] of [
-      ['GET', '/backup/0123456789abcdef0123456789abcdef/pending'],
-      ['GET', '/restore/0123456789abcdef0123456789abcdef/pending'],
-      ['PUT', '/restore?api-version=7.5'],
-      ['PUT', '/keys/k1/restore?api-version=7.5'],
-      ['POST', '/prebackup?api-version=2025-07-01'],
-    ]) {
-      const response = await callHsm(emulator, method, path, { token: null });
-      expect([method, path, response.status]).toEqual([method, path, 401]);
+      expect(response.status).toBe(401);
+      expect(response.text).toBe('');
       expect(response.headers['www-authenticate']).toBe(CHALLENGE);
-    }
-  });
+      expect(emulator.stats().acceptedBackupStarts).toBe(0);
+    },
+  );
+
+  it(
+    'challenges every operation, status polls ' + 'included, when no bearer token is sent',
+    async () => {
+      for (const [method, path] of [
+        ['GET', '/backup/0123456789abcdef0123456789abcdef/pending'],
+        ['GET', '/restore/0123456789abcdef0123456789abcdef/pending'],
+        ['PUT', '/restore?api-version=7.5'],
+        ['PUT', '/keys/k1/restore?api-version=7.5'],
+        ['POST', '/prebackup?api-version=2025-07-01'],
+      ]) {
+        const response = await callHsm(emulator, method, path, { token: null });
+        expect([method, path, response.status]).toEqual([method, path, 401]);
+        expect(response.headers['www-authenticate']).toBe(CHALLENGE);
+      }
+    },
+  );
 
   it('starts the backup once the same request is resent with a token and its body', async () => {
     await callHsm(emulator, 'POST', '/backup?api-version=7.6', { token: null });
@@ -98,27 +104,31 @@ describe('challenge authentication', () => {
 });
 
 describe('start calls', () => {
-  it('answers 202 with an absolute Azure-AsyncOperation URL without api-version, and Retry-After', async () => {
-    const response = await callHsm(emulator, 'POST', '/backup?api-version=7.6', {
-      body: backupBody(),
-    });
-    const job = response.json();
+  it(
+    'answers 202 with an absolute Azure-AsyncOperation URL without api-version, and ' +
+      'Retry-After',
+    async () => {
+      const response = await callHsm(emulator, 'POST', '/backup?api-version=7.6', {
+        body: backupBody(),
+      });
+      const job = response.json();
 
-    expect(response.status).toBe(202);
-    expect(job.jobId).toMatch(/^[0-9a-f]{32}$/);
-    expect(response.headers['azure-asyncoperation']).toBe(
-      `${emulator.url}/backup/${String(job.jobId)}/pending`,
-    );
-    expect(response.headers['retry-after']).toBe('1');
-    expect(job).toMatchObject({
-      status: 'InProgress',
-      statusDetails: null,
-      error: null,
-      endTime: null,
-      azureStorageBlobContainerUri: null,
-    });
-    expect(Number.isInteger(job.startTime)).toBe(true);
-  });
+      expect(response.status).toBe(202);
+      expect(job.jobId).toMatch(/^[0-9a-f]{32}$/);
+      expect(response.headers['azure-asyncoperation']).toBe(
+        `${emulator.url}/backup/${String(job.jobId)}/pending`,
+      );
+      expect(response.headers['retry-after']).toBe('1');
+      expect(job).toMatchObject({
+        status: 'InProgress',
+        statusDetails: null,
+        error: null,
+        endTime: null,
+        azureStorageBlobContainerUri: null,
+      });
+      expect(Number.isInteger(job.startTime)).toBe(true);
+    },
+  );
 
   it('refuses a start call without api-version with 400 and error JSON', async () => {
     const response = await callHsm(emulator, 'POST', '/backup', { body: backupBody() });

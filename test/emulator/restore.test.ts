@@ -109,24 +109,27 @@ describe('a full restore', () => {
     expect(afterRestore.status).toBe(202);
   });
 
-  it('fails a missing folder with the null-error shape and the reason in statusDetails', async () => {
-    emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 10 });
-    emulator.createKey('k1');
-    const before = emulator.keys();
+  it(
+    'fails a missing folder with the null-error ' + 'shape and the reason in statusDetails',
+    async () => {
+      emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 10 });
+      emulator.createKey('k1');
+      const before = emulator.keys();
 
-    const job = await waitForJob(
-      emulator,
-      (await restoreFrom('mhsm-contoso-2020010100000000')).statusPath,
-    );
+      const job = await waitForJob(
+        emulator,
+        (await restoreFrom('mhsm-contoso-2020010100000000')).statusPath,
+      );
 
-    expect(job).toMatchObject({
-      status: 'Failed',
-      endTime: expect.any(Number),
-      error: { code: null, message: null, innererror: null },
-      statusDetails: expect.stringMatching(/^Invalid backup provided/),
-    });
-    expect(emulator.keys()).toEqual(before);
-  });
+      expect(job).toMatchObject({
+        status: 'Failed',
+        endTime: expect.any(Number),
+        error: { code: null, message: null, innererror: null },
+        statusDetails: expect.stringMatching(/^Invalid backup provided/),
+      });
+      expect(emulator.keys()).toEqual(before);
+    },
+  );
 
   it('fails when the SAS cannot list (rcwd), with storage’s 403 in statusDetails', async () => {
     emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 10 });
@@ -235,17 +238,21 @@ describe('a selective key restore', () => {
     },
   );
 
-  it('fails, rather than crashes, for a key named like an object member that is not in the backup', async () => {
-    emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 10 });
-    const folder = await backUp();
+  it(
+    'fails, rather than crashes, for a key named like an object member that is not in the ' +
+      'backup',
+    async () => {
+      emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 10 });
+      const folder = await backUp();
 
-    const response = await callHsm(emulator, 'PUT', '/keys/constructor/restore?api-version=7.6', {
-      body: { sasTokenParameters: sasParameters('rl'), folder },
-    });
-    const job = await waitForJob(emulator, statusPathOf(response));
+      const response = await callHsm(emulator, 'PUT', '/keys/constructor/restore?api-version=7.6', {
+        body: { sasTokenParameters: sasParameters('rl'), folder },
+      });
+      const job = await waitForJob(emulator, statusPathOf(response));
 
-    expect(job).toMatchObject({ status: 'Failed', error: { code: 'KeyNotFound' } });
-  });
+      expect(job).toMatchObject({ status: 'Failed', error: { code: 'KeyNotFound' } });
+    },
+  );
 
   it('requires the folder in `folder`, not `folderToRestore` (400)', async () => {
     emulator = await startEmulator({ hsmName: 'contoso', jobDurationMs: 10 });

@@ -15,28 +15,34 @@ describe('DurableClient from client functions, against the durable webhook API',
   });
   afterAll(() => host.stop());
 
-  it('starts an instance and answers with the check-status links on the caller origin', async () => {
-    const response = await start('sequence', 'client-seq', 'client');
-    expect(response.status).toBe(202);
-    const base = `${host.url}/runtime/webhooks/durabletask/instances/client-seq`;
-    const query = 'taskHub=FixtureHub&connection=Storage&code=system-key';
-    expect(response.body).toMatchObject({
-      id: 'client-seq',
-      statusQueryGetUri: `${base}?${query}`,
-      sendEventPostUri: `${base}/raiseEvent/{eventName}?${query}`,
-      terminatePostUri: `${base}/terminate?reason={text}&${query}`,
-      purgeHistoryDeleteUri: `${base}?${query}`,
-    });
-    expect(response.headers.get('location')).toBe(`${base}?${query}`);
-    await host.waitForInstance('client-seq');
-  });
+  it(
+    'starts an instance and answers with the ' + 'check-status links on the caller origin',
+    async () => {
+      const response = await start('sequence', 'client-seq', 'client');
+      expect(response.status).toBe(202);
+      const base = `${host.url}/runtime/webhooks/durabletask/instances/client-seq`;
+      const query = 'taskHub=FixtureHub&connection=Storage&code=system-key';
+      expect(response.body).toMatchObject({
+        id: 'client-seq',
+        statusQueryGetUri: `${base}?${query}`,
+        sendEventPostUri: `${base}/raiseEvent/{eventName}?${query}`,
+        terminatePostUri: `${base}/terminate?reason={text}&${query}`,
+        purgeHistoryDeleteUri: `${base}?${query}`,
+      });
+      expect(response.headers.get('location')).toBe(`${base}?${query}`);
+      await host.waitForInstance('client-seq');
+    },
+  );
 
   it('refuses to start a duplicate of a running instance with 409', async () => {
     expect((await start('approval', 'client-dup')).status).toBe(202);
     const duplicate = await start('approval', 'client-dup');
     expect(duplicate.status).toBe(500);
     expect((duplicate.body as { error: string }).error).toMatch(
-      /unexpected status code: 409.*An Orchestration instance with the status (Pending|Running) already exists/,
+      new RegExp(
+        'unexpected status code: 409.*' +
+          'An Orchestration instance with the status (Pending|Running) already exists',
+      ),
     );
   });
 
@@ -60,7 +66,8 @@ describe('DurableClient from client functions, against the durable webhook API',
       output: ['Hello status', 'Hello status again'],
     });
     const raw = await request(
-      `${host.url}/runtime/webhooks/durabletask/instances/client-status?showHistory=true&showHistoryOutput=true`,
+      `${host.url}/runtime/webhooks/durabletask/instances/client-status?showHistory=true&` +
+        `showHistoryOutput=true`,
     );
     expect(raw.status).toBe(200);
     const events = (raw.body as { historyEvents: Record<string, unknown>[] }).historyEvents;
@@ -163,14 +170,17 @@ describe('DurableClient from client functions, against the durable webhook API',
     expect(done.output).toEqual(['Hello from the timer', 'Hello from the timer again']);
   });
 
-  it('answers 400 for an unknown orchestrator and 501 for operations it does not serve', async () => {
-    const base = `${host.url}/runtime/webhooks/durabletask`;
-    expect((await request(`${base}/orchestrators/noSuchThing`, { method: 'POST' })).status).toBe(
-      400,
-    );
-    expect(
-      (await request(`${base}/instances/client-running/suspend`, { method: 'POST' })).status,
-    ).toBe(501);
-    expect((await request(`${base}/entities/counter/one`)).status).toBe(501);
-  });
+  it(
+    'answers 400 for an unknown orchestrator ' + 'and 501 for operations it does not serve',
+    async () => {
+      const base = `${host.url}/runtime/webhooks/durabletask`;
+      expect((await request(`${base}/orchestrators/noSuchThing`, { method: 'POST' })).status).toBe(
+        400,
+      );
+      expect(
+        (await request(`${base}/instances/client-running/suspend`, { method: 'POST' })).status,
+      ).toBe(501);
+      expect((await request(`${base}/entities/counter/one`)).status).toBe(501);
+    },
+  );
 });

@@ -10,29 +10,32 @@ describe('durable timers on the host clock', () => {
   });
   afterAll(() => started.host.stop());
 
-  it('fires a timer created at fake time T only once the fake clock passes its due time', async () => {
-    const { host } = started;
-    await request(`${host.url}/api/orchestrators/sleeper/nap-1`, { body: { delayMs: 60_000 } });
-    await host.whenIdle();
-    await delay(80);
-    expect(host.getInstance('nap-1')?.runtimeStatus).toBe('Running');
-    const timer = host
-      .getInstance('nap-1')
-      ?.history.find((e) => e.EventType === EventType.TimerCreated);
-    expect(timer?.FireAt).toBe('2030-06-01T12:01:00.000Z');
+  it(
+    'fires a timer created at fake time T only ' + 'once the fake clock passes its due time',
+    async () => {
+      const { host } = started;
+      await request(`${host.url}/api/orchestrators/sleeper/nap-1`, { body: { delayMs: 60_000 } });
+      await host.whenIdle();
+      await delay(80);
+      expect(host.getInstance('nap-1')?.runtimeStatus).toBe('Running');
+      const timer = host
+        .getInstance('nap-1')
+        ?.history.find((e) => e.EventType === EventType.TimerCreated);
+      expect(timer?.FireAt).toBe('2030-06-01T12:01:00.000Z');
 
-    clock.advance(59_000);
-    await delay(80);
-    expect(host.getInstance('nap-1')?.runtimeStatus).toBe('Running');
+      clock.advance(59_000);
+      await delay(80);
+      expect(host.getInstance('nap-1')?.runtimeStatus).toBe('Running');
 
-    clock.advance(2_000);
-    const done = await host.waitForInstance('nap-1', { timeoutMs: 2000 });
-    expect(done.output).toEqual({
-      startedAt: '2030-06-01T12:00:00.000Z',
-      wokeAt: '2030-06-01T12:01:01.000Z',
-    });
-    expect(done.createdTime.toISOString()).toBe('2030-06-01T12:00:00.000Z');
-  });
+      clock.advance(2_000);
+      const done = await host.waitForInstance('nap-1', { timeoutMs: 2000 });
+      expect(done.output).toEqual({
+        startedAt: '2030-06-01T12:00:00.000Z',
+        wokeAt: '2030-06-01T12:01:01.000Z',
+      });
+      expect(done.createdTime.toISOString()).toBe('2030-06-01T12:00:00.000Z');
+    },
+  );
 
   it('splits a timer longer than six days into legs of three days, as Durable does', async () => {
     const { host } = started;

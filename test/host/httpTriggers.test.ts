@@ -52,14 +52,17 @@ describe('HTTP triggers', () => {
     expect(response).toMatchObject({ status: 200, text: 'admin' });
   });
 
-  it('answers 404 for an unknown route, a constraint mismatch or a method not allowed', async () => {
-    expect((await request(`${api}/nowhere`)).status).toBe(404);
-    expect((await request(`${api}/greet/ada/three?code=function-key`, { body: {} })).status).toBe(
-      404,
-    );
-    expect((await request(`${api}/ping`, { method: 'DELETE' })).status).toBe(404);
-    expect((await request(`${started.host.url}/elsewhere`)).status).toBe(404);
-  });
+  it(
+    'answers 404 for an unknown route, a ' + 'constraint mismatch or a method not allowed',
+    async () => {
+      expect((await request(`${api}/nowhere`)).status).toBe(404);
+      expect((await request(`${api}/greet/ada/three?code=function-key`, { body: {} })).status).toBe(
+        404,
+      );
+      expect((await request(`${api}/ping`, { method: 'DELETE' })).status).toBe(404);
+      expect((await request(`${started.host.url}/elsewhere`)).status).toBe(404);
+    },
+  );
 
   it('refuses a body over the configured limit with 413', async () => {
     expect((await request(`${api}/upload`, { rawBody: 'x'.repeat(1000) })).body).toEqual({
@@ -86,19 +89,23 @@ describe('HTTP triggers', () => {
     expect(withCookie.headers.get('set-cookie')).toBe('session=abc; HttpOnly; SameSite=Lax');
   });
 
-  it("routes the handler's context.log lines to the logger with function name and invocation id", async () => {
-    const response = await request(`${api}/greet/grace?code=function-key`, { body: {} });
-    const { invocationId } = response.body as { invocationId: string };
-    expect(started.logs).toContainEqual(
-      expect.objectContaining({
-        level: 'information',
-        category: 'user',
-        functionName: 'greet',
-        invocationId,
-        message: 'greeting grace',
-      }),
-    );
-  });
+  it(
+    "routes the handler's context.log lines to the logger with function name and invocation " +
+      'id',
+    async () => {
+      const response = await request(`${api}/greet/grace?code=function-key`, { body: {} });
+      const { invocationId } = response.body as { invocationId: string };
+      expect(started.logs).toContainEqual(
+        expect.objectContaining({
+          level: 'information',
+          category: 'user',
+          functionName: 'greet',
+          invocationId,
+          message: 'greeting grace',
+        }),
+      );
+    },
+  );
 
   it("runs the app's start, pre- and post-invocation hooks as the worker does", async () => {
     const events = () =>

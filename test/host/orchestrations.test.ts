@@ -113,28 +113,31 @@ describe('orchestrations run through the durable-functions replay engine', () =>
     expect(done.history.filter((e) => e.EventType === EventType.TaskScheduled)).toHaveLength(2);
   });
 
-  it('runs sub-orchestrations with generated and chosen instance ids, failures included', async () => {
-    const done = await run('parent', 'parent-1');
-    expect(done.output).toMatchObject({
-      generated: ['Hello child', 'Hello child again'],
-      named: ['Hello named child', 'Hello named child again'],
-      failure: expect.stringMatching(/^Orchestrator function 'uncaught' failed/),
-    });
-    const created = done.history.filter(
-      (e) => e.EventType === EventType.SubOrchestrationInstanceCreated,
-    );
-    const executionId = (done.history[1].OrchestrationInstance as { ExecutionId: string })
-      .ExecutionId;
-    expect(created.map((e) => e.InstanceId)).toEqual([
-      `${executionId}:0`,
-      'parent-1-child',
-      `${executionId}:2`,
-    ]);
-    expect(host.getInstance('parent-1-child')).toMatchObject({
-      runtimeStatus: 'Completed',
-      parentInstanceId: 'parent-1',
-    });
-  });
+  it(
+    'runs sub-orchestrations with generated ' + 'and chosen instance ids, failures included',
+    async () => {
+      const done = await run('parent', 'parent-1');
+      expect(done.output).toMatchObject({
+        generated: ['Hello child', 'Hello child again'],
+        named: ['Hello named child', 'Hello named child again'],
+        failure: expect.stringMatching(/^Orchestrator function 'uncaught' failed/),
+      });
+      const created = done.history.filter(
+        (e) => e.EventType === EventType.SubOrchestrationInstanceCreated,
+      );
+      const executionId = (done.history[1].OrchestrationInstance as { ExecutionId: string })
+        .ExecutionId;
+      expect(created.map((e) => e.InstanceId)).toEqual([
+        `${executionId}:0`,
+        'parent-1-child',
+        `${executionId}:2`,
+      ]);
+      expect(host.getInstance('parent-1-child')).toMatchObject({
+        runtimeStatus: 'Completed',
+        parentInstanceId: 'parent-1',
+      });
+    },
+  );
 
   it('retries a failed sub-orchestration as a new child instance', async () => {
     const done = await run('subRetrier', 'sub-retry');
@@ -155,7 +158,8 @@ describe('orchestrations run through the durable-functions replay engine', () =>
     const done = await run('typo', 'typo-1');
     expect(done.runtimeStatus).toBe('Failed');
     expect(done.output).toBe(
-      "Orchestrator function 'typo' failed: The function 'helo' doesn't exist, is disabled, or is not an activity function.",
+      "Orchestrator function 'typo' failed: The function 'helo' doesn't exist, is " +
+        'disabled, or is not an activity function.',
     );
   });
 

@@ -62,21 +62,24 @@ async function refusal(action: Promise<unknown>): Promise<HsmRequestError> {
 const backupTarget = () => storageTargetFor(services, 'backup', 600_000);
 
 describe('Managed HSM client against the emulator', () => {
-  it('answers the challenge: the first request goes body-less and unauthenticated, once', async () => {
-    const fresh = new ManagedHsmClient(emulator.url, new StaticLocalCredential(), {
-      apiVersion: '7.5',
-      disableChallengeResourceVerification: true,
-      caCertPem: emulator.caCertPem,
-    });
-    const started = await fresh.beginFullBackup(await backupTarget());
-    await waitForBackup(started.jobId);
-    const starts = emulator.stats().requests.filter((r) => r.path === '/backup');
-    expect(starts.map((r) => [r.hadAuthorization, r.status])).toEqual([
-      [false, 401],
-      [true, 202],
-    ]);
-    expect(emulator.stats().acceptedBackupStarts).toBe(1);
-  });
+  it(
+    'answers the challenge: the first request ' + 'goes body-less and unauthenticated, once',
+    async () => {
+      const fresh = new ManagedHsmClient(emulator.url, new StaticLocalCredential(), {
+        apiVersion: '7.5',
+        disableChallengeResourceVerification: true,
+        caCertPem: emulator.caCertPem,
+      });
+      const started = await fresh.beginFullBackup(await backupTarget());
+      await waitForBackup(started.jobId);
+      const starts = emulator.stats().requests.filter((r) => r.path === '/backup');
+      expect(starts.map((r) => [r.hadAuthorization, r.status])).toEqual([
+        [false, 401],
+        [true, 202],
+      ]);
+      expect(emulator.stats().acceptedBackupStarts).toBe(1);
+    },
+  );
 
   it('refuses a loopback emulator unless the challenge resource check is relaxed', async () => {
     const strict = new ManagedHsmClient(emulator.url, new StaticLocalCredential(), {
@@ -88,21 +91,24 @@ describe('Managed HSM client against the emulator', () => {
     expect(error.message).toMatch(/challenge resource/);
   });
 
-  it('starts a backup, honours the job body and finds the folder the HSM wrote through the SAS', async () => {
-    const started: StartedJob = await client.beginFullBackup(await backupTarget());
-    expect(started.jobId).toMatch(/^[0-9a-f]{32}$/);
-    expect(started.retryAfterSeconds).toBe(1);
-    const job = await waitForBackup(started.jobId);
-    expect(job.status).toBe('Succeeded');
-    expect(job.endTime!.getTime()).toBeGreaterThanOrEqual(job.startTime!.getTime());
-    const folder = job.folderUrl!.split('/').pop()!;
-    expect(folder).toMatch(/^mhsm-contoso-dr-\d{16}$/);
-    let blobs = 0;
-    for await (const blob of services.storage.container.listBlobsFlat({ prefix: `${folder}/` })) {
-      if (blob) blobs++;
-    }
-    expect(blobs).toBeGreaterThan(1);
-  });
+  it(
+    'starts a backup, honours the job body and ' + 'finds the folder the HSM wrote through the SAS',
+    async () => {
+      const started: StartedJob = await client.beginFullBackup(await backupTarget());
+      expect(started.jobId).toMatch(/^[0-9a-f]{32}$/);
+      expect(started.retryAfterSeconds).toBe(1);
+      const job = await waitForBackup(started.jobId);
+      expect(job.status).toBe('Succeeded');
+      expect(job.endTime!.getTime()).toBeGreaterThanOrEqual(job.startTime!.getTime());
+      const folder = job.folderUrl!.split('/').pop()!;
+      expect(folder).toMatch(/^mhsm-contoso-dr-\d{16}$/);
+      let blobs = 0;
+      for await (const blob of services.storage.container.listBlobsFlat({ prefix: `${folder}/` })) {
+        if (blob) blobs++;
+      }
+      expect(blobs).toBeGreaterThan(1);
+    },
+  );
 
   it('strips a leading "?" from the SAS', async () => {
     const target = await backupTarget();

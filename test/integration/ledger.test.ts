@@ -71,7 +71,8 @@ describe('backup ledger', () => {
   });
 
   it('answers "latest successful backup" by completion time, per HSM, in one query', async () => {
-    // Completion order differs from occurrence order on purpose; failures and other HSMs interleave.
+    // Completion order differs from occurrence order on purpose; failures and other HSMs
+    // interleave.
     const rows: [string, string, string, string | undefined][] = [
       ['latest', '2026-11-01T02:00:00Z', 'Succeeded', '2026-11-01T02:00:10Z'],
       ['latest', '2026-11-03T02:00:00Z', 'Succeeded', '2026-11-03T02:00:09Z'],
@@ -98,26 +99,29 @@ describe('backup ledger', () => {
     expect(await ledger.latestSuccess('nobody')).toBeUndefined();
   });
 
-  it('lists attempts newest occurrence first and marks pruning without changing status', async () => {
-    for (const day of ['06', '08', '07']) {
-      const record = attempt('listing', `2026-11-${day}T02:00:00Z`);
-      await ledger.createBackup(record);
-      await ledger.saveBackup(
-        succeeded(record, `2026-11-${day}T02:00:10Z`, `mhsm-listing-202611${day}02000000`),
-      );
-    }
-    const oldest = attemptIdFor(new Date('2026-11-06T02:00:00Z'), 'schedule');
-    await ledger.markPruned('listing', oldest, new Date('2026-11-09T00:00:00Z'));
-    const listed = [];
-    for await (const record of ledger.listBackups('listing')) listed.push(record);
-    expect(listed.map((r) => r.folder)).toEqual([
-      'mhsm-listing-2026110802000000',
-      'mhsm-listing-2026110702000000',
-      'mhsm-listing-2026110602000000',
-    ]);
-    expect(listed[2]).toMatchObject({
-      status: 'Succeeded',
-      prunedAt: new Date('2026-11-09T00:00:00Z'),
-    });
-  });
+  it(
+    'lists attempts newest occurrence first ' + 'and marks pruning without changing status',
+    async () => {
+      for (const day of ['06', '08', '07']) {
+        const record = attempt('listing', `2026-11-${day}T02:00:00Z`);
+        await ledger.createBackup(record);
+        await ledger.saveBackup(
+          succeeded(record, `2026-11-${day}T02:00:10Z`, `mhsm-listing-202611${day}02000000`),
+        );
+      }
+      const oldest = attemptIdFor(new Date('2026-11-06T02:00:00Z'), 'schedule');
+      await ledger.markPruned('listing', oldest, new Date('2026-11-09T00:00:00Z'));
+      const listed = [];
+      for await (const record of ledger.listBackups('listing')) listed.push(record);
+      expect(listed.map((r) => r.folder)).toEqual([
+        'mhsm-listing-2026110802000000',
+        'mhsm-listing-2026110702000000',
+        'mhsm-listing-2026110602000000',
+      ]);
+      expect(listed[2]).toMatchObject({
+        status: 'Succeeded',
+        prunedAt: new Date('2026-11-09T00:00:00Z'),
+      });
+    },
+  );
 });

@@ -48,20 +48,26 @@ function inputFor(occurrence: string): StartBackupInput {
 }
 
 describe('starting a backup', () => {
-  it('adopts the recorded job when run again for the same occurrence, starting nothing new', async () => {
-    const input = inputFor('2026-12-04T02:00:00.000Z');
-    const first = await startBackup(services, input, log);
-    const again = await startBackup(services, input, log);
-    expect(first).toMatchObject({ outcome: 'started', adopted: false });
-    expect(again).toEqual({
-      outcome: 'started',
-      jobId: first.outcome === 'started' ? first.jobId : '',
-      adopted: true,
-    });
-    expect(emulator.stats().acceptedBackupStarts).toBe(1);
-    const row = await services.ledger.getBackup('contoso', input.attemptId);
-    expect(row).toMatchObject({ status: 'InProgress', jobId: (first as { jobId: string }).jobId });
-  });
+  it(
+    'adopts the recorded job when run again for ' + 'the same occurrence, starting nothing new',
+    async () => {
+      const input = inputFor('2026-12-04T02:00:00.000Z');
+      const first = await startBackup(services, input, log);
+      const again = await startBackup(services, input, log);
+      expect(first).toMatchObject({ outcome: 'started', adopted: false });
+      expect(again).toEqual({
+        outcome: 'started',
+        jobId: first.outcome === 'started' ? first.jobId : '',
+        adopted: true,
+      });
+      expect(emulator.stats().acceptedBackupStarts).toBe(1);
+      const row = await services.ledger.getBackup('contoso', input.attemptId);
+      expect(row).toMatchObject({
+        status: 'InProgress',
+        jobId: (first as { jobId: string }).jobId,
+      });
+    },
+  );
 
   it('does not start again once the outcome is recorded', async () => {
     const input = inputFor('2026-12-03T02:00:00.000Z');

@@ -20,7 +20,9 @@ export interface AppUnderTest {
   readonly stateDir: string;
   readonly blobService: BlobServiceClient;
   readonly ledgerTable: TableClient;
-  /** Moves the app's, the host's and the HSM's clocks forward together (storage keeps real time). */
+  /**
+   * Moves the app's, the host's and the HSM's clocks forward together (storage keeps real time).
+   */
   advanceClock(ms: number): void;
   /** Calls an HTTP endpoint of the app with the function key. */
   call(
@@ -146,7 +148,10 @@ export function readAllFiles(folder: string): string {
   return text;
 }
 
-/** Waits for the next whole second, so a per-second schedule gives the next firing its own occurrence. */
+/**
+ * Waits for the next whole second, so a per-second schedule gives the next firing its own
+ * occurrence.
+ */
 export async function nextSecond(): Promise<void> {
   await new Promise((resolve) => setTimeout(resolve, 1000 - (Date.now() % 1000) + 20));
 }

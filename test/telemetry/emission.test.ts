@@ -63,37 +63,40 @@ function record(
 afterEach(() => useTelemetryChannel(silentChannel));
 
 describe('emitting an event', () => {
-  it('sends the redacted dimensions and logs one line with the same ids, at the event level', () => {
-    const { channel, events } = recordingChannel();
-    const { log, lines } = recordingLogger();
-    useTelemetryChannel(channel);
-    emitEvent(log, 'BackupFailed', {
-      hsm: 'contoso',
-      jobId: 'abc123',
-      consecutiveFailures: 2,
-      keyName: undefined,
-      statusDetails: 'storage said 403 for https://a.blob.core.windows.net/c?sv=1&sig=secret',
-    } as never);
-    expect(events).toEqual([
-      {
-        name: 'BackupFailed',
-        properties: {
-          hsm: 'contoso',
-          jobId: 'abc123',
-          consecutiveFailures: '2',
-          statusDetails: 'storage said 403 for https://a.blob.core.windows.net/c',
+  it(
+    'sends the redacted dimensions and logs one ' + 'line with the same ids, at the event level',
+    () => {
+      const { channel, events } = recordingChannel();
+      const { log, lines } = recordingLogger();
+      useTelemetryChannel(channel);
+      emitEvent(log, 'BackupFailed', {
+        hsm: 'contoso',
+        jobId: 'abc123',
+        consecutiveFailures: 2,
+        keyName: undefined,
+        statusDetails: 'storage said 403 for https://a.blob.core.windows.net/c?sv=1&sig=secret',
+      } as never);
+      expect(events).toEqual([
+        {
+          name: 'BackupFailed',
+          properties: {
+            hsm: 'contoso',
+            jobId: 'abc123',
+            consecutiveFailures: '2',
+            statusDetails: 'storage said 403 for https://a.blob.core.windows.net/c',
+          },
         },
-      },
-    ]);
-    expect(lines).toEqual([
-      {
-        level: 'error',
-        message:
-          'BackupFailed hsm=contoso jobId=abc123 consecutiveFailures=2 ' +
-          'statusDetails="storage said 403 for https://a.blob.core.windows.net/c"',
-      },
-    ]);
-  });
+      ]);
+      expect(lines).toEqual([
+        {
+          level: 'error',
+          message:
+            'BackupFailed hsm=contoso jobId=abc123 consecutiveFailures=2 ' +
+            'statusDetails="storage said 403 for https://a.blob.core.windows.net/c"',
+        },
+      ]);
+    },
+  );
 
   it('never throws, whatever the channel does', () => {
     useTelemetryChannel(
@@ -127,12 +130,15 @@ describe('flushing', () => {
     expect(Date.now() - started).toBeLessThan(1000);
   });
 
-  it('reports a flush that failed as finished: the exporter keeps what it could not send', async () => {
-    useTelemetryChannel(
-      recordingChannel({ flush: () => Promise.reject(new Error('down')) }).channel,
-    );
-    await expect(flushTelemetry(1000)).resolves.toBe(true);
-  });
+  it(
+    'reports a flush that failed as finished: ' + 'the exporter keeps what it could not send',
+    async () => {
+      useTelemetryChannel(
+        recordingChannel({ flush: () => Promise.reject(new Error('down')) }).channel,
+      );
+      await expect(flushTelemetry(1000)).resolves.toBe(true);
+    },
+  );
 });
 
 describe('backup outcomes', () => {

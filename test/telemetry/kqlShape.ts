@@ -38,7 +38,10 @@ export function docsQueries(): string[] {
   return [...text.matchAll(/```kusto\n([\s\S]*?)```/g)].map((m) => m[1].trim());
 }
 
-/** The '''-quoted queries of infra/monitoring.bicep, with their `let hsmName` line as the docs have it. */
+/**
+ * The '''-quoted queries of infra/monitoring.bicep, with their `let hsmName` line as the docs have
+ * it.
+ */
 export function bicepQueries(): { name: string; query: string; alert: boolean }[] {
   const text = readFileSync(join(repoRoot, 'infra', 'monitoring.bicep'), 'utf8');
   return [...text.matchAll(/var (\w+) = (concat\(hsmLet, )?'''([\s\S]*?)'''/g)].map((m) => ({

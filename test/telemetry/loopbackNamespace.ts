@@ -95,9 +95,10 @@ export function runInNamespace(
   const inherited = Object.fromEntries(
     Object.entries(process.env).filter(
       ([name]) =>
-        !/^(HSM_|BACKUP_|RETENTION_|LEDGER_|RESTORE_|LOCAL_|AZURE_|ALERT_|APPLICATIONINSIGHTS_|OTEL_)/.test(
-          name,
-        ),
+        !new RegExp(
+          '^(HSM_|BACKUP_|RETENTION_|LEDGER_|RESTORE_|LOCAL_|AZURE_|ALERT_|' +
+            'APPLICATIONINSIGHTS_|OTEL_)',
+        ).test(name),
     ),
   );
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');

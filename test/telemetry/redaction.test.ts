@@ -16,7 +16,8 @@ const accountKey =
 const connectionString =
   'InstrumentationKey=11111111-2222-4333-8444-555555555555;IngestionEndpoint=https://127.0.0.1:1/';
 const sas =
-  'sv=2026-10-06&st=2026-12-04T16%3A37%3A42Z&se=2026-12-04T17%3A14%3A42Z&sr=c&sp=rcwd&sig=AbC%2Bd%3D';
+  'sv=2026-10-06&st=2026-12-04T16%3A37%3A42Z&se=2026-12-04T17%3A14%3A42Z&sr=c&sp=rcwd&' +
+  'sig=AbC%2Bd%3D';
 
 beforeAll(() => registerTelemetrySecrets([accountKey, connectionString, 'short']));
 
@@ -53,7 +54,8 @@ describe('telemetry redaction', () => {
 
   it('masks connection-string secrets and bearer tokens it was never told about', () => {
     const redacted = redactTelemetryText(
-      'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=c2VjcmV0c2VjcmV0;x Bearer eyJhbGciOi.x.y',
+      'DefaultEndpointsProtocol=https;AccountName=a;AccountKey=c2VjcmV0c2VjcmV0;x Bearer ' +
+        'eyJhbGciOi.x.y',
     );
     expect(redacted).not.toMatch(/c2VjcmV0|eyJhbGciOi/);
   });

@@ -254,7 +254,8 @@ inNamespace(`a sandbox run with the ingestion sink down${skipped}`, () => {
     // A benchmark figure, not an assertion on time: what the dead sink cost this run.
     console.info(
       `sink down: cycle ${report.cycles[0].ms} ms, flush ${report.flush.ms} ms ` +
-        `(${report.flush.completed ? 'finished' : 'gave up at its bound'}), driver ${report.totalMs} ms`,
+        `(${report.flush.completed ? 'finished' : 'gave up at its bound'}), driver ` +
+        `${report.totalMs} ms`,
     );
   });
 
@@ -291,7 +292,8 @@ describe('the sandbox outside a loopback-only namespace', () => {
     const { sandboxTelemetryRefusal } = await import('../../local/telemetrySink/loopbackOnly');
     const env = {
       APPLICATIONINSIGHTS_CONNECTION_STRING:
-        'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://example.invalid/',
+        'InstrumentationKey=00000000-0000-4000-8000-000000000000;IngestionEndpoint=https://' +
+        'example.invalid/',
     };
     expect(sandboxTelemetryRefusal(env)).toMatch(/loopback endpoints only/);
     expect(sandboxTelemetryRefusal({})).toBeUndefined();

@@ -371,7 +371,9 @@ export class OrchestrationEngine {
       taskId: task.taskId,
     });
     if ('conflict' in outcome) {
-      const reason = `An orchestration with instance ID '${childId}' already exists and is ${outcome.conflict.runtimeStatus}.`;
+      const reason =
+        `An orchestration with instance ID '${childId}' already exists and is ` +
+        `${outcome.conflict.runtimeStatus}.`;
       this.#deliverCallResult(parent.instanceId, parent.executionId, task.taskId, {
         ok: false,
         reason,
@@ -393,7 +395,8 @@ export class OrchestrationEngine {
     if (!child.parentInstanceId || child.parentExecutionId === undefined) return;
     if (child.parentTaskId === undefined) return;
     const output = parseJsonText(child.output);
-    const ended = `Sub-orchestration '${child.name}' (${child.instanceId}) ended ${child.runtimeStatus}.`;
+    const ended =
+      `Sub-orchestration '${child.name}' ` + `(${child.instanceId}) ended ${child.runtimeStatus}.`;
     const result: CallResult =
       child.runtimeStatus === 'Completed'
         ? { ok: true, resultJson: child.output ?? 'null' }

@@ -7,7 +7,9 @@ import type { InvocationOutcome } from '../invoker';
 import type { HistoryEvent } from './historyEvents';
 import type { OrchestratorState } from './orchestratorActions';
 
-/** Timer limits of the Azure Storage provider, as the extension passes them to durable-functions. */
+/**
+ * Timer limits of the Azure Storage provider, as the extension passes them to durable-functions.
+ */
 export const maximumShortTimerDuration = '6.00:00:00';
 export const longRunningTimerIntervalDuration = '3.00:00:00';
 export const maximumShortTimerMs = 6 * 24 * 3600 * 1000;

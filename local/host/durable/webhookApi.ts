@@ -83,7 +83,8 @@ async function startOrchestration(
     return sendError(
       response,
       400,
-      `The function '${functionName}' doesn't exist, is disabled, or is not an orchestrator function.`,
+      `The function '${functionName}' doesn't exist, is disabled, or is not an ` +
+        `orchestrator function.`,
     );
   }
   const idProblem = requestedId === undefined ? undefined : instanceIdProblem(requestedId);
@@ -166,7 +167,8 @@ function purgeOne(settings: WebhookSettings, response: ServerResponse, id: strin
     return sendJson(
       response,
       412,
-      `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${id} has status ${instance.runtimeStatus}`,
+      `Only orchestrations in a terminal state can be purged, but the orchestration with ` +
+        `instance ID ${id} has status ${instance.runtimeStatus}`,
     );
   }
   settings.engine.store.remove(id);

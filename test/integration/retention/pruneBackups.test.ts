@@ -104,55 +104,63 @@ const withContainer = (services: AppServices, container: ContainerClient): AppSe
 const input = { hsmName: 'contoso', instanceId: 'backup-contoso' };
 
 describe('pruning against Azurite', () => {
-  it('deletes a folder of 600 blobs in batches of at most 256 and marks its row pruned', async () => {
-    const { services } = await store({ RETENTION_KEEP_LAST: '1' });
-    const { container } = services.storage;
-    await record(services, 0);
-    await record(services, 1);
-    await fill(container, jobFolder(0), 600);
-    await fill(container, jobFolder(1), 2);
+  it(
+    'deletes a folder of 600 blobs in batches ' + 'of at most 256 and marks its row pruned',
+    async () => {
+      const { services } = await store({ RETENTION_KEEP_LAST: '1' });
+      const { container } = services.storage;
+      await record(services, 0);
+      await record(services, 1);
+      await fill(container, jobFolder(0), 600);
+      await fill(container, jobFolder(1), 2);
 
-    const batchSizes: number[] = [];
-    const counting = refusingContainer(container, () => undefined, batchSizes);
-    const summary = await pruneBackups(withContainer(services, counting), input, recordingLog());
+      const batchSizes: number[] = [];
+      const counting = refusingContainer(container, () => undefined, batchSizes);
+      const summary = await pruneBackups(withContainer(services, counting), input, recordingLog());
 
-    expect(batchSizes).toEqual([256, 256, 88]);
-    expect(summary).toMatchObject({ kept: 1, prunedFolders: [jobFolder(0)], blobsDeleted: 600 });
-    expect(await blobsUnder(container, jobFolder(0))).toBe(0);
-    expect((await services.ledger.getBackup('contoso', 'd00'))?.prunedAt).toBeInstanceOf(Date);
-    expect((await services.ledger.getBackup('contoso', 'd01'))?.prunedAt).toBeUndefined();
-  });
+      expect(batchSizes).toEqual([256, 256, 88]);
+      expect(summary).toMatchObject({ kept: 1, prunedFolders: [jobFolder(0)], blobsDeleted: 600 });
+      expect(await blobsUnder(container, jobFolder(0))).toBe(0);
+      expect((await services.ledger.getBackup('contoso', 'd00'))?.prunedAt).toBeInstanceOf(Date);
+      expect((await services.ledger.getBackup('contoso', 'd01'))?.prunedAt).toBeUndefined();
+    },
+  );
 
-  it('keeps a folder the service holds, marks its row held, deletes the others, and retries', async () => {
-    const { services } = await store({ RETENTION_KEEP_LAST: '1' });
-    const { container } = services.storage;
-    for (const dayIndex of [0, 1, 2, 3]) {
-      await record(services, dayIndex);
-      await fill(container, jobFolder(dayIndex), 10);
-    }
-    const locked = new Set([3, 5, 8].map((i) => `${jobFolder(1)}/blob-${i}`));
-    const held: Refusal = { status: 409, code: 'BlobImmutableDueToPolicy' };
-    const holding = refusingContainer(container, (blob) => (locked.has(blob) ? held : undefined));
-    const log = recordingLog();
+  it(
+    'keeps a folder the service holds, marks its ' + 'row held, deletes the others, and retries',
+    async () => {
+      const { services } = await store({ RETENTION_KEEP_LAST: '1' });
+      const { container } = services.storage;
+      for (const dayIndex of [0, 1, 2, 3]) {
+        await record(services, dayIndex);
+        await fill(container, jobFolder(dayIndex), 10);
+      }
+      const locked = new Set([3, 5, 8].map((i) => `${jobFolder(1)}/blob-${i}`));
+      const held: Refusal = { status: 409, code: 'BlobImmutableDueToPolicy' };
+      const holding = refusingContainer(container, (blob) => (locked.has(blob) ? held : undefined));
+      const log = recordingLog();
 
-    const first = await pruneBackups(withContainer(services, holding), input, log);
-    expect(first.prunedFolders).toEqual([jobFolder(0), jobFolder(2)]);
-    expect(first.heldFolders).toEqual([{ folder: jobFolder(1), code: 'BlobImmutableDueToPolicy' }]);
-    expect(await blobsUnder(container, jobFolder(1))).toBe(3);
-    const heldRow = await services.ledger.getBackup('contoso', 'd01');
-    expect(heldRow).toMatchObject({ status: 'Succeeded', heldCode: 'BlobImmutableDueToPolicy' });
-    expect(heldRow?.prunedAt).toBeUndefined();
-    expect(log.lines.filter((line) => line.startsWith('warn'))).toEqual([
-      expect.stringContaining(`refused to delete 3 blobs of ${jobFolder(1)}`),
-    ]);
+      const first = await pruneBackups(withContainer(services, holding), input, log);
+      expect(first.prunedFolders).toEqual([jobFolder(0), jobFolder(2)]);
+      expect(first.heldFolders).toEqual([
+        { folder: jobFolder(1), code: 'BlobImmutableDueToPolicy' },
+      ]);
+      expect(await blobsUnder(container, jobFolder(1))).toBe(3);
+      const heldRow = await services.ledger.getBackup('contoso', 'd01');
+      expect(heldRow).toMatchObject({ status: 'Succeeded', heldCode: 'BlobImmutableDueToPolicy' });
+      expect(heldRow?.prunedAt).toBeUndefined();
+      expect(log.lines.filter((line) => line.startsWith('warn'))).toEqual([
+        expect.stringContaining(`refused to delete 3 blobs of ${jobFolder(1)}`),
+      ]);
 
-    // The hold is lifted: the next run deletes the rest and marks the row pruned.
-    const second = await pruneBackups(services, input, recordingLog());
-    expect(second.prunedFolders).toEqual([jobFolder(1)]);
-    expect(await blobsUnder(container, jobFolder(1))).toBe(0);
-    expect((await services.ledger.getBackup('contoso', 'd01'))?.prunedAt).toBeInstanceOf(Date);
-    expect(await blobsUnder(container, jobFolder(3))).toBe(10);
-  });
+      // The hold is lifted: the next run deletes the rest and marks the row pruned.
+      const second = await pruneBackups(services, input, recordingLog());
+      expect(second.prunedFolders).toEqual([jobFolder(1)]);
+      expect(await blobsUnder(container, jobFolder(1))).toBe(0);
+      expect((await services.ledger.getBackup('contoso', 'd01'))?.prunedAt).toBeInstanceOf(Date);
+      expect(await blobsUnder(container, jobFolder(3))).toBe(10);
+    },
+  );
 
   it('retries a transient failure, and counts a blob already gone as deleted', async () => {
     const { services } = await store({ RETENTION_KEEP_LAST: '1' });
@@ -201,34 +209,37 @@ describe('pruning against Azurite', () => {
     );
   });
 
-  it('cleans a failed job’s folder, never an unknown one’s, and reports unrecorded ones', async () => {
-    const { services, servicesWith } = await store({
-      RETENTION_KEEP_LAST: '2',
-      RETENTION_CLEANUP_GRACE: '1d',
-    });
-    const { container } = services.storage;
-    const manual = folderOf(at(4, 6 * 3_600_000));
-    await services.ledger.saveBackup(attempt(0, { status: 'Failed', failureCode: 'JobFailed' }));
-    const unknown = { status: 'Unknown', failureCode: 'DeadlinePassed' } as const;
-    await services.ledger.saveBackup(attempt(1, { ...unknown, startTime: undefined }));
-    for (const dayIndex of [2, 3, 5, 6]) await record(services, dayIndex);
-    for (const folder of [0, 1, 2, 3, 5, 6].map(jobFolder).concat(manual)) {
-      await fill(container, folder, 2);
-    }
+  it(
+    'cleans a failed job’s folder, never an ' + 'unknown one’s, and reports unrecorded ones',
+    async () => {
+      const { services, servicesWith } = await store({
+        RETENTION_KEEP_LAST: '2',
+        RETENTION_CLEANUP_GRACE: '1d',
+      });
+      const { container } = services.storage;
+      const manual = folderOf(at(4, 6 * 3_600_000));
+      await services.ledger.saveBackup(attempt(0, { status: 'Failed', failureCode: 'JobFailed' }));
+      const unknown = { status: 'Unknown', failureCode: 'DeadlinePassed' } as const;
+      await services.ledger.saveBackup(attempt(1, { ...unknown, startTime: undefined }));
+      for (const dayIndex of [2, 3, 5, 6]) await record(services, dayIndex);
+      for (const folder of [0, 1, 2, 3, 5, 6].map(jobFolder).concat(manual)) {
+        await fill(container, folder, 2);
+      }
 
-    const first = await pruneBackups(services, input, recordingLog());
-    expect(first.cleanedFolders).toEqual([jobFolder(0)]);
-    expect(first.prunedFolders).toEqual([jobFolder(2), jobFolder(3)]);
-    expect(first.unrecordedFolders).toEqual([manual]);
-    expect(await blobsUnder(container, jobFolder(1))).toBe(2);
-    expect(await blobsUnder(container, manual)).toBe(2);
-    expect((await services.ledger.getBackup('contoso', 'd00'))?.prunedAt).toBeInstanceOf(Date);
+      const first = await pruneBackups(services, input, recordingLog());
+      expect(first.cleanedFolders).toEqual([jobFolder(0)]);
+      expect(first.prunedFolders).toEqual([jobFolder(2), jobFolder(3)]);
+      expect(first.unrecordedFolders).toEqual([manual]);
+      expect(await blobsUnder(container, jobFolder(1))).toBe(2);
+      expect(await blobsUnder(container, manual)).toBe(2);
+      expect((await services.ledger.getBackup('contoso', 'd00'))?.prunedAt).toBeInstanceOf(Date);
 
-    const included = servicesWith({ RETENTION_INCLUDE_UNRECORDED: 'true' });
-    const second = await pruneBackups(included, input, recordingLog());
-    expect(second.cleanedFolders).toEqual([manual]);
-    expect(await blobsUnder(container, jobFolder(1))).toBe(2);
-  });
+      const included = servicesWith({ RETENTION_INCLUDE_UNRECORDED: 'true' });
+      const second = await pruneBackups(included, input, recordingLog());
+      expect(second.cleanedFolders).toEqual([manual]);
+      expect(await blobsUnder(container, jobFolder(1))).toBe(2);
+    },
+  );
 
   it('previews exactly what the prune then does, and an absent container as empty', async () => {
     const { services, servicesWith } = await store({ RETENTION_KEEP_LAST: '2' });

@@ -65,14 +65,17 @@ describe('the retention plan', () => {
     ]);
   });
 
-  it('cleans a failed job’s folder once the newest backup is the grace newer, never before', () => {
-    const history = [failedJob(0), succeeded(1), succeeded(6)];
-    expect(actionOf(plan(history, [jobFolder(0)]), jobFolder(0))).toEqual(['failed keep']);
-    history.push(succeeded(7));
-    const later = plan(history, [jobFolder(0)]);
-    expect(actionOf(later, jobFolder(0))).toEqual(['failed delete']);
-    expect(later.deletions[0]).toMatchObject({ attemptId: 'd0', status: 'Failed' });
-  });
+  it(
+    'cleans a failed job’s folder once the newest ' + 'backup is the grace newer, never before',
+    () => {
+      const history = [failedJob(0), succeeded(1), succeeded(6)];
+      expect(actionOf(plan(history, [jobFolder(0)]), jobFolder(0))).toEqual(['failed keep']);
+      history.push(succeeded(7));
+      const later = plan(history, [jobFolder(0)]);
+      expect(actionOf(later, jobFolder(0))).toEqual(['failed delete']);
+      expect(later.deletions[0]).toMatchObject({ attemptId: 'd0', status: 'Failed' });
+    },
+  );
 
   it('never counts a failed job toward the rules', () => {
     const result = plan([succeeded(0), succeeded(1), failedJob(2)], [jobFolder(2)]);

@@ -110,7 +110,12 @@ describe('retention settings', () => {
   it('refuse several rules all set to 0, naming them', () => {
     const error = refusal({ RETENTION_KEEP_DAILY: '0', RETENTION_KEEP_WEEKLY: '0' });
     expect(error.message).toMatch(
-      /^The retention policy would keep nothing: RETENTION_KEEP_DAILY, RETENTION_KEEP_WEEKLY are all 0\. Set at least one of RETENTION_KEEP_LAST, .* or RETENTION_KEEP_WITHIN to a duration such as 14d; or unset/,
+      new RegExp(
+        '^The retention policy would keep nothing: ' +
+          'RETENTION_KEEP_DAILY, RETENTION_KEEP_WEEKLY are all 0\\. ' +
+          'Set at least one of RETENTION_KEEP_LAST, .* or RETENTION_KEEP_WITHIN ' +
+          'to a duration such as 14d; or unset',
+      ),
     );
   });
 

@@ -3,6 +3,10 @@
  * day-of-week) or five (minute-first, second 0). Each field takes `*`, numbers, names, lists,
  * ranges and steps. Like NCrontab (and unlike Vixie cron) day and day-of-week must both match.
  * Times are UTC, as on a Functions host without `WEBSITE_TIME_ZONE`.
+ *
+ * Deliberately not the app's own parser (shared/schedule): the host stands in for the Functions
+ * host, which reads schedules with its own code; two independent readings check each other, and
+ * a shared mistake could not be seen by any test.
  */
 
 export interface CronSchedule {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { repoRoot } from './appUnderTest';
+import { collectChild } from './collectChild';
 
 export interface SandboxRun {
   readonly code: number | null;
@@ -24,15 +25,5 @@ export function runSandbox(
     [join(repoRoot, 'dist', 'local', 'sandbox', 'main.js'), '--ports', 'auto', ...args],
     { cwd: repoRoot, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
+  return collectChild(child, timeoutMs);
 }

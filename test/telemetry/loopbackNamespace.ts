@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { createLoopbackCertificate } from '../../local/emulator/certificate';
 import type { CaptureReport } from '../../local/telemetrySink/captureSandboxRun';
 import { repoRoot } from '../support/appUnderTest';
+import { collectChild } from '../support/collectChild';
 
 /**
  * Running telemetry exporters safely: only inside a network namespace of our own whose only
@@ -102,21 +103,10 @@ export function runInNamespace(
     ),
   );
   const quoted = command.map((part) => `'${part.replace(/'/g, `'\\''`)}'`).join(' ');
-  const started = Date.now();
   const child = spawn('unshare', ['-n', 'sh', '-c', `ip link set lo up && exec ${quoted}`], {
     cwd: repoRoot,
     env: { ...inherited, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill('SIGTERM'), timeoutMs);
-  return new Promise((resolve) => {
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr, wallMs: Date.now() - started });
-    });
-  });
+  return collectChild(child, timeoutMs);
 }
